@@ -1,0 +1,13 @@
+"""What every notebook uses: parameters, claims, bilingual display, devices and seeds, paths."""
+
+from .claims import Claims, load_all
+from .display import LANGS, show_figure, show_table, show_text, tr, use_theme
+from .params import ParameterError, Parameters, load_profile, parameters
+from .paths import build_dir, cache_dir, claims_dir, data_dir, project_root
+from .runtime import resolve_device, seed_everything
+
+__all__ = [
+    "Claims", "load_all", "LANGS", "show_figure", "show_table", "show_text", "tr", "use_theme",
+    "ParameterError", "Parameters", "load_profile", "parameters", "build_dir", "cache_dir",
+    "claims_dir", "data_dir", "project_root", "resolve_device", "seed_everything",
+]

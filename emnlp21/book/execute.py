@@ -1,0 +1,134 @@
+"""Execute the book's notebooks with papermill, skipping those whose inputs have not changed.
+
+A chapter listed in ``_toc.yml`` as ``book/chapters/NAME`` is executed from ``notebooks/NAME.py``
+(Jupytext percent format) into ``book/chapters/NAME.ipynb``. The executed notebook carries a key:
+the hash of its source, the profile files, the extra parameters, and every file of the library and
+of ``data/``. Equal key and a claims file present: nothing to do. A failed run leaves its partly
+executed notebook in ``_build/reports/NAME.ipynb`` and stops with the cell's error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .claims import write_atomic
+from .params import load_profile
+from .paths import build_dir, claims_dir, project_root
+
+CHAPTERS = "book/chapters"
+KEY_FIELD = "emnlp21_execution_key"
+
+
+def toc_chapters() -> list[str]:
+    """Names of the executed notebooks the table of contents includes, in book order."""
+    toc = yaml.safe_load((project_root() / "_toc.yml").read_text(encoding="utf-8"))
+    files: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("file"), str):
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return [f.removeprefix(CHAPTERS + "/").removesuffix(".ipynb") for f in files if f.startswith(CHAPTERS + "/")]
+
+
+def _files_digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    root = project_root()
+    for path in sorted(paths):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def execution_key(name: str, profile: str, parameters: dict[str, Any]) -> str:
+    root = project_root()
+    library = [p for p in (root / "emnlp21").rglob("*.py")] + [p for p in (root / "data").rglob("*") if p.is_file()]
+    profiles = [root / "profiles" / "quick.yaml", root / "profiles" / f"{profile}.yaml"]
+    payload = {
+        "notebook": _files_digest([root / "notebooks" / f"{name}.py"]),
+        "profiles": _files_digest(list(set(profiles))),
+        "parameters": parameters,
+        "library": _files_digest(library),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _stored_key(path: Path) -> str | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["metadata"].get(KEY_FIELD)
+    except (OSError, ValueError, KeyError):
+        return None  # missing or unreadable: execute again
+
+
+def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None = None,
+            force: bool = False) -> bool:
+    """Execute one notebook unless it is up to date; return True if it ran."""
+    import jupytext
+    import nbformat
+    import papermill
+
+    root = project_root()
+    source = root / "notebooks" / f"{name}.py"
+    if not source.is_file():
+        raise FileNotFoundError(f"_toc.yml lists {CHAPTERS}/{name} but there is no notebooks/{name}.py")
+    load_profile(profile)  # fail fast on an unknown profile
+    parameters = dict(parameters or {})
+    target = root / CHAPTERS / f"{name}.ipynb"
+    key = execution_key(name, profile, parameters)
+    section_claims = claims_dir() / f"{_section_of(name)}.json"
+    if not force and _stored_key(target) == key and (section_claims.exists() or not _records_claims(source)):
+        print(f"[book] {name}: up to date")
+        return False
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    draft = build_dir("reports") / f"{name}.ipynb"
+    nbformat.write(jupytext.read(source), draft)
+    started = time.perf_counter()
+    print(f"[book] {name}: executing with profile {profile!r} {parameters or ''}", flush=True)
+    try:
+        papermill.execute_notebook(str(draft), str(draft), parameters={"profile": profile, **parameters},
+                                   cwd=str(root), kernel_name="python3", progress_bar=True)
+    except papermill.PapermillExecutionError as error:
+        raise RuntimeError(
+            f"notebooks/{name}.py failed in cell {error.exec_count}: {error.ename}: {error.evalue}\n"
+            f"The partly executed notebook is in {draft.relative_to(root)}."
+        ) from None
+    notebook = json.loads(draft.read_text(encoding="utf-8"))
+    notebook["metadata"][KEY_FIELD] = key
+    write_atomic(target, json.dumps(notebook, ensure_ascii=False, indent=1).encode("utf-8"))
+    draft.unlink()
+    print(f"[book] {name}: done in {time.perf_counter() - started:.0f} s", flush=True)
+    return True
+
+
+def _records_claims(source: Path) -> bool:
+    return "claims.save()" in source.read_text(encoding="utf-8")
+
+
+def _section_of(name: str) -> str:
+    """``03_kobayashi`` -> ``kobayashi``: the profile section and claims file of a notebook."""
+    return name.split("_", 1)[1] if name[:2].isdigit() else name
+
+
+def execute_book(profile: str = "quick", force: bool = False) -> list[str]:
+    """Execute every chapter in the TOC; drop claims of notebooks the TOC no longer lists."""
+    names = toc_chapters()
+    ran = [name for name in names if execute(name, profile, force=force)]
+    wanted = {_section_of(n) for n in names}
+    for stale in claims_dir().glob("*.json"):
+        if stale.stem not in wanted:
+            stale.unlink()
+    return ran

@@ -1,0 +1,284 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# :::{lang} en
+# # EMNLP 2021 in numbers
+#
+# EMNLP (Empirical Methods in Natural Language Processing) is, with ACL and NAACL, one of the
+# top-tier venues of the field. The 2021 edition, held in Punta Cana (Dominican Republic) and online
+# from 7 to 11 November, was its first hybrid one. The talk made four statements about its numbers:
+# a record number of submissions, still growing but levelling off (+813, +645, +483, +241 papers a
+# year since 2017); an acceptance rate kept at 22–25 %; and popular tracks. This page recomputes each
+# of them from sourced counts in `data/`, and marks where the statement stops holding.
+# :::
+#
+# :::{lang} ja
+# # 数字で見る EMNLP 2021
+#
+# EMNLP (Empirical Methods in Natural Language Processing) は ACL・NAACL と並ぶ自然言語処理分野の
+# トップ会議のひとつです。2021 年はドミニカ共和国のプンタカナとオンラインで 11 月 7〜11 日に開かれ，
+# 初のハイブリッド開催となりました。講演は数字について四つのことを述べています：投稿数は過去最多で，
+# まだ増えているが伸びは鈍っている（2017 年から毎年 +813, +645, +483, +241 本）；採択率は 22〜25 % を
+# 保っている；人気のトラックがある。このページは `data/` の出典付きの数から一つずつ計算し直し，
+# どこでその主張が成り立たなくなるかも示します。
+# :::
+
+# %% tags=["parameters"]
+profile = "quick"
+
+# %%
+from emnlp21 import book, conference
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+P = book.parameters("conference", globals())
+book.use_theme()
+claims = book.Claims("conference", P.profile)
+stats = conference.statistics("EMNLP")
+STATUS = {"organiser": ("organiser document", "主催者の文書"), "tracker": ("community tracker only", "集計サイトのみ")}
+stats[["year", "submissions", "accepted_long", "accepted_short", "accepted_total", "findings_accepted", "status"]]
+
+# %% [markdown]
+# :::{lang} en
+# ## Submissions: growing, more slowly
+# Each count is the number of *reviewed* submissions (after withdrawals and desk rejections), the
+# series the talk used. The 2017 and 2018 counts come from a community tracker; 2019–2021 from the
+# program chairs' own texts (see the `source` column of `data/emnlp_statistics.csv`).
+# :::
+#
+# :::{lang} ja
+# ## 投稿数：増加は続くが，伸びは鈍化
+# 数は取り下げ・デスクリジェクトを除いた *査読された* 投稿数で，講演と同じ系列です。2017・2018 年は
+# コミュニティの集計サイト，2019〜2021 年はプログラム委員長自身の文章によります
+# （`data/emnlp_statistics.csv` の `source` 列）。
+# :::
+
+# %%
+TALK_INCREASES = [813, 645, 483, 241]  # the talk's slide on submissions
+TALK_PERCENTS = [57, 29, 17, 7]
+growth = conference.growth(stats, 2017, 2021)
+
+
+def draw_submissions(lang):
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    sub = stats[stats.year.between(2014, 2023)]
+    colors = ["#4C72B0" if y <= 2021 else "#A0A0A0" for y in sub.year]
+    ax.bar(sub.year, sub.submissions, color=colors)
+    for _, row in growth.iterrows():
+        ax.annotate(f"+{row.increase:,} (+{row.increase_pct:.0f}%)", (row.year, row.submissions),
+                    ha="center", va="bottom", fontsize=9, xytext=(0, 3), textcoords="offset points")
+    ax.set_xticks(sub.year)
+    ax.set_xlabel(book.tr(lang, "year", "年"))
+    ax.set_ylabel(book.tr(lang, "reviewed submissions", "査読された投稿数"))
+    ax.set_title(book.tr(lang, "EMNLP submissions (grey: after the talk)", "EMNLP の投稿数（灰色は講演より後）"))
+    return fig
+
+
+book.show_figure(draw_submissions, "conference-submissions")
+growth
+
+# %%
+ok_counts = growth.increase.tolist() == TALK_INCREASES
+ok_pct = growth.increase_pct.round().astype(int).tolist() == TALK_PERCENTS
+claims.add(
+    "conference.increases",
+    en="Submissions grew by +813 (+57%), +645 (+29%), +483 (+17%), +241 (+7%) from 2017 to 2021.",
+    ja="2017〜2021 年の投稿数の増加は +813 (+57%), +645 (+29%), +483 (+17%), +241 (+7%)。",
+    paper="+813, +645, +483, +241", source="talk, slide on submissions",
+    ours=", ".join(f"+{i} (+{p:.0f}%)" for i, p in zip(growth.increase, growth.increase_pct)),
+    holds=ok_counts and ok_pct, numbers=dict(zip(growth.year.astype(str), growth.increase)),
+)
+shrinking = (growth.increase > 0).all() and growth.increase_pct.is_monotonic_decreasing
+claims.add(
+    "conference.growth_slowing",
+    en="Submissions grew every year from 2017 to 2021, each year by a smaller fraction.",
+    ja="2017〜2021 年，投稿数は毎年増え，増加率は年々小さくなった。",
+    paper="still increasing but converging", source="talk, slide on submissions",
+    ours=" > ".join(f"{p:.1f}%" for p in growth.increase_pct), holds=bool(shrinking),
+)
+after = conference.growth(stats, 2021, 2023)
+book.show_text(
+    en=f"After the talk the growth picked up again: +{after.increase.iloc[0]:,} in 2022 "
+       f"(+{after.increase_pct.iloc[0]:.0f}%) and +{after.increase.iloc[1]:,} in 2023 "
+       f"(+{after.increase_pct.iloc[1]:.0f}%), from the tracker's counts. \"Converging\" described 2021, not the trend.",
+    ja=f"講演の後，伸びは再び大きくなりました：2022 年は +{after.increase.iloc[0]:,}"
+       f"（+{after.increase_pct.iloc[0]:.0f}%），2023 年は +{after.increase.iloc[1]:,}"
+       f"（+{after.increase_pct.iloc[1]:.0f}%）（集計サイトの数）。「収束しつつある」は 2021 年の姿であって，傾向ではありませんでした。",
+)
+
+# %% [markdown]
+# :::{lang} en
+# ## Acceptance rate: 22–25 %, for seven years
+# The rate is computed here as accepted main-conference papers over reviewed submissions.
+# :::
+#
+# :::{lang} ja
+# ## 採択率：7 年間 22〜25 %
+# 採択率はここで，本会議の採択数を査読された投稿数で割って計算します。
+# :::
+
+# %%
+LOW, HIGH = 0.22, 0.25
+band = conference.years_in_band(stats, LOW, HIGH)
+first, last = conference.longest_run(band.year, band.in_band)
+
+
+def draw_acceptance(lang):
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    ax.axhspan(100 * LOW, 100 * HIGH, color="#55A868", alpha=0.15,
+               label=book.tr(lang, "the talk's 22–25 %", "講演の 22〜25 %"))
+    for status, marker in (("organiser", "o"), ("tracker", "s")):
+        part = band[band.status == status]
+        ax.plot(part.year, 100 * part.acceptance_rate, marker, ms=8, ls="none",
+                label=book.tr(lang, *STATUS[status]))
+    ax.plot(band.year, 100 * band.acceptance_rate, color="grey", lw=1, zorder=0)
+    ax.axvspan(first - 0.4, last + 0.4, color="grey", alpha=0.08)
+    ax.set_xticks(band.year)
+    ax.set_ylabel(book.tr(lang, "acceptance rate (%)", "採択率 (%)"))
+    ax.set_xlabel(book.tr(lang, "year", "年"))
+    ax.set_title(book.tr(lang, f"EMNLP acceptance rate: in the band {first}–{last}",
+                         f"EMNLP の採択率：{first}〜{last} 年は帯の中"))
+    ax.legend(loc="upper right", fontsize=9)
+    return fig
+
+
+book.show_figure(draw_acceptance, "conference-acceptance")
+outside = band[~band.in_band]
+claims.add(
+    "conference.acceptance_band",
+    en="The acceptance rate stayed within 22–25 % (2015–2021).",
+    ja="採択率は 22〜25 % に保たれていた（2015〜2021 年）。",
+    paper="22–25 %", source="talk, slide on acceptance rate",
+    ours=f"in the band {first}–{last} ({100 * band.set_index('year').loc[first:last].acceptance_rate.min():.1f}–"
+         f"{100 * band.set_index('year').loc[first:last].acceptance_rate.max():.1f} %); outside: "
+         + ", ".join(f"{y} {100 * r:.1f} %" for y, r in zip(outside.year, outside.acceptance_rate)),
+    holds=first <= 2015 and last >= 2021, numbers={"first": first, "last": last},
+)
+
+# %% [markdown]
+# :::{lang} en
+# ## Long and short papers, and Findings
+# Short papers are accepted less often than long ones every year for which both counts are known,
+# and since 2020 a second tier, *Findings of EMNLP*, publishes papers that the main conference did not take.
+# :::
+#
+# :::{lang} ja
+# ## ロングペーパーとショートペーパー，そして Findings
+# 両方の数がわかる年では，毎年ショートペーパーの方が採択率が低くなっています。2020 年からは
+# 本会議に採られなかった論文の一部を *Findings of EMNLP* が出版しています。
+# :::
+
+# %%
+def draw_long_short(lang):
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    ls = stats.dropna(subset=["acceptance_rate_long", "acceptance_rate_short"])
+    axes[0].plot(ls.year, 100 * ls.acceptance_rate_long, "o-", label=book.tr(lang, "long", "ロング"))
+    axes[0].plot(ls.year, 100 * ls.acceptance_rate_short, "s-", label=book.tr(lang, "short", "ショート"))
+    axes[0].set_ylabel(book.tr(lang, "acceptance rate (%)", "採択率 (%)"))
+    axes[0].set_title(book.tr(lang, "long vs short", "ロング対ショート"))
+    axes[0].legend()
+    fi = stats.dropna(subset=["findings_accepted"])
+    axes[1].bar(fi.year, fi.accepted_total, label=book.tr(lang, "main conference", "本会議"))
+    axes[1].bar(fi.year, fi.findings_accepted, bottom=fi.accepted_total, label="Findings")
+    axes[1].set_xticks(fi.year)
+    axes[1].set_ylabel(book.tr(lang, "accepted papers", "採択論文数"))
+    axes[1].set_title(book.tr(lang, "main conference and Findings", "本会議と Findings"))
+    axes[1].legend()
+    for ax in axes:
+        ax.set_xlabel(book.tr(lang, "year", "年"))
+    fig.tight_layout()
+    return fig
+
+
+book.show_figure(draw_long_short, "conference-long-short-findings")
+y21 = stats.set_index("year").loc[2021]
+book.show_text(
+    en=f"In 2021, {y21.accepted_long:.0f} long and {y21.accepted_short:.0f} short papers were accepted "
+       f"({100 * y21.acceptance_rate_long:.1f} % and {100 * y21.acceptance_rate_short:.1f} %), and "
+       f"{y21.findings_accepted:.0f} papers appeared in Findings ({100 * y21.findings_rate:.1f} % of reviewed submissions).",
+    ja=f"2021 年の採択はロング {y21.accepted_long:.0f} 本・ショート {y21.accepted_short:.0f} 本"
+       f"（{100 * y21.acceptance_rate_long:.1f} % と {100 * y21.acceptance_rate_short:.1f} %），"
+       f"Findings に {y21.findings_accepted:.0f} 本（査読された投稿の {100 * y21.findings_rate:.1f} %）。",
+)
+
+# %% [markdown]
+# :::{lang} en
+# ## Which tracks were popular?
+# No per-track submission counts for 2021 were published. Two sources name the popular tracks, and
+# they disagree: the program chairs' preface names NLP Applications, Machine Learning for NLP, Machine
+# Translation and Information Extraction ("around 300 submissions each"); the talk names machine
+# translation, information extraction, dialogue and question answering. A third, indirect witness
+# is the programme itself: how many 90-minute oral slots each track received.
+# :::
+#
+# :::{lang} ja
+# ## 人気のトラックは？
+# 2021 年のトラック別投稿数は公開されていません。人気トラックを挙げている出典は二つあり，食い違って
+# います：プログラム委員長の序文は NLP Applications，Machine Learning for NLP，機械翻訳，情報抽出を
+# 挙げ（「それぞれ約 300 件」），講演は機械翻訳・情報抽出・対話・質問応答を挙げています。三つ目の
+# 間接的な証拠はプログラムそのもの，すなわち各トラックに割り当てられた 90 分のオーラル枠の数です。
+# :::
+
+# %%
+named = conference.tracks().set_index("track")
+programme = conference.schedule()
+slots = conference.oral_sessions_per_track(programme)
+
+
+def draw_tracks(lang):
+    fig, ax = plt.subplots(figsize=(8, 6))
+    order = slots.sort_values(ascending=True)
+    ax.barh(order.index, order.values, color="#C0C0C0")
+    for i, track in enumerate(order.index):
+        marks = []
+        if track in named.index and named.loc[track, "named_by_program_chairs"] == "yes":
+            marks.append(book.tr(lang, "PC chairs", "PC 委員長"))
+        if track in named.index and named.loc[track, "named_in_talk"] == "yes":
+            marks.append(book.tr(lang, "talk", "講演"))
+        if marks:
+            ax.barh(track, order[track], color="#4C72B0")
+            ax.text(order[track] + 0.1, i, " + ".join(marks), va="center", fontsize=9)
+    ax.set_xlabel(book.tr(lang, "90-minute oral slots in the main programme", "本会議プログラムの 90 分オーラル枠数"))
+    ax.set_title(book.tr(lang, "EMNLP 2021 tracks: oral slots and who called them popular",
+                         "EMNLP 2021 のトラック：オーラル枠数と「人気」と述べた出典"))
+    ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+book.show_figure(draw_tracks, "conference-tracks")
+talk_tracks = set(named.index[named.named_in_talk == "yes"])
+pc_tracks = set(named.index[named.named_by_program_chairs == "yes"])
+top4 = set(slots.sort_values(ascending=False).index[:4])
+claims.add(
+    "conference.popular_tracks",
+    en="The most popular tracks were machine translation, information extraction, dialogue and question answering.",
+    ja="人気のトラックは機械翻訳・情報抽出・対話・質問応答だった。",
+    paper="MT, IE, dialogue, QA", source="talk, slide on tracks",
+    ours=f"{len(talk_tracks & pc_tracks)} of the talk's 4 are among the program chairs' 4 (MT, IE); "
+         f"oral slots: " + ", ".join(f"{t.split(' ')[0]} {slots[t]}" for t in sorted(talk_tracks)),
+    holds=talk_tracks == pc_tracks, numbers={"overlap": len(talk_tracks & pc_tracks)},
+)
+book.show_text(
+    en=f"MT and IE are popular by every witness. Dialogue ({slots['Dialogue and Interactive Systems']} oral slots) "
+       f"had as many slots as MT, but question answering ({slots['Question Answering']}) had fewer than Machine Learning "
+       f"for NLP ({slots['Machine Learning for NLP']}), which the program chairs named and the talk did not.",
+    ja=f"機械翻訳と情報抽出はどの証拠でも人気です。対話（オーラル {slots['Dialogue and Interactive Systems']} 枠）は"
+       f"機械翻訳と同じ枠数ですが，質問応答（{slots['Question Answering']} 枠）は，委員長が挙げ講演が挙げなかった "
+       f"Machine Learning for NLP（{slots['Machine Learning for NLP']} 枠）より少ない枠でした。",
+)
+
+# %%
+claims.save()
+claims.table()

@@ -1,0 +1,85 @@
+"""Profiles and parameter validation: unknown names and bad values stop before any work."""
+
+import subprocess
+import sys
+
+import jupytext
+import pytest
+import yaml
+
+from emnlp21 import book
+from emnlp21.book.params import ParameterError, parameters
+
+ROOT = book.project_root()
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
+
+
+def test_defaults_come_from_the_quick_profile():
+    p = parameters("practice", {"profile": "quick"})
+    assert p.timezone_reader == "Asia/Tokyo" and p.profile == "quick"
+
+
+def test_single_override_beats_injected_section_beats_profile():
+    ns = {"profile": "quick", "practice": {"timezone_reader": "Europe/Paris"}}
+    assert parameters("practice", ns).timezone_reader == "Europe/Paris"
+    ns["timezone_reader"] = "UTC"
+    assert parameters("practice", ns).timezone_reader == "UTC"
+
+
+def test_unknown_parameter_is_named():
+    with pytest.raises(ParameterError, match="'bogus'"):
+        parameters("practice", {"profile": "quick", "bogus": 1})
+
+
+def test_bad_type_is_named():
+    with pytest.raises(ParameterError, match="timezone_reader.*must be str"):
+        parameters("practice", {"timezone_reader": 9})
+
+
+def test_unknown_profile_lists_the_available_ones():
+    with pytest.raises(ParameterError, match="quick"):
+        parameters("practice", {"profile": "nope"})
+
+
+def test_other_sections_injected_by_a_profile_file_are_ignored():
+    full = book.load_profile("full")
+    assert parameters("practice", dict(full)).profile == "full"
+
+
+def test_kernel_names_modules_and_functions_are_not_parameters():
+    ns = {"profile": "quick", "In": [], "Out": {}, "book": book, "f": lambda: 0, "_": 3}
+    assert parameters("practice", ns).profile == "quick"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_notebook_has_one_parameters_cell_and_a_profile_section(path):
+    nb = jupytext.read(path)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: needs exactly one cell tagged 'parameters'"
+    section = path.stem.split("_", 1)[1]
+    quick = yaml.safe_load((ROOT / "profiles" / "quick.yaml").read_text())
+    full = yaml.safe_load((ROOT / "profiles" / "full.yaml").read_text())
+    assert section in quick and section in full, f"profiles need a {section!r} section"
+    unknown = set(full[section] or {}) - set(quick[section] or {})
+    assert not unknown, f"full.yaml sets {unknown} that quick.yaml (the schema) lacks"
+    assert f'book.parameters("{section}", globals())' in path.read_text()
+
+
+def _papermill(tmp_path, *args):
+    nb = tmp_path / "practice.ipynb"
+    jupytext.write(jupytext.read(ROOT / "notebooks" / "02_practice.py"), nb)
+    return subprocess.run(
+        [sys.executable, "-m", "papermill", str(nb), str(tmp_path / "out.ipynb"), "--cwd", str(ROOT), *args],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_papermill_unknown_parameter_fails_fast_with_its_name(tmp_path):
+    run = _papermill(tmp_path, "-p", "seeed", "3")
+    assert run.returncode != 0
+    assert "Unknown parameter 'seeed'" in run.stderr + run.stdout
+
+
+def test_papermill_profile_file_and_override_run(tmp_path):
+    run = _papermill(tmp_path, "-f", str(ROOT / "profiles" / "full.yaml"), "-p", "timezone_reader", "Asia/Tokyo")
+    assert run.returncode == 0, run.stderr[-2000:]

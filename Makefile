@@ -3,9 +3,9 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PROFILE ?= quick
-# Debian packages: chromium (browser tests), espeak-ng + flite (speech synthesis for the CTAL chapter),
+# Debian packages: chromium + fonts-noto-cjk (browser tests and screenshots), espeak-ng + flite (speech synthesis for the CTAL chapter),
 # pocketsphinx-testdata (real read-speech clips), dpkg/apt (offline corpora come as .deb packages).
-SYSTEM_PACKAGES := chromium espeak-ng flite pocketsphinx-testdata
+SYSTEM_PACKAGES := chromium fonts-noto-cjk espeak-ng flite pocketsphinx-testdata
 
 .PHONY: book test execute site system venv clean
 book: venv system

@@ -14,6 +14,7 @@ The book is built twice from the same sources (``language`` = ``en`` and ``ja``,
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -40,6 +41,8 @@ def _check_language(app: Sphinx, config: Config) -> None:
     if config.bilingual_titles:
         config.html_title = config.bilingual_titles[lang]
         config.project = config.bilingual_titles[lang]
+    if config.bilingual_authors:
+        config.author = config.bilingual_authors[lang]
     if config.bilingual_search_placeholders:
         config.html_theme_options = {
             **config.html_theme_options,
@@ -49,6 +52,14 @@ def _check_language(app: Sphinx, config: Config) -> None:
         from jasearch import SearchJapaneseBigram
 
         app.add_search_language(SearchJapaneseBigram)
+
+
+def _separate_notebook_outputs(app: Sphinx) -> None:
+    """myst-nb writes notebook images beside the output folder (``_build/site/jupyter_execute``),
+    which both languages would share and the site would publish; give each build its own."""
+    config = getattr(app.env, "mystnb_config", None)
+    if config is not None:
+        app.env.mystnb_config = config.copy(output_folder=str(Path(app.doctreedir) / "jupyter_execute"))
 
 
 def _filter_source(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -82,6 +93,31 @@ class SplitCaptions(SphinxTransform):
                 toctree["caption"] = toctree["rawcaption"] = parts[half].strip()
 
 
+class JoinJapaneseLines(SphinxTransform):
+    """A line break inside a Japanese paragraph is no space (HTML would show one): drop it."""
+
+    default_priority = 120
+    _break = re.compile(r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])\n(?=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])")
+
+    def apply(self, **kwargs) -> None:
+        if self.config.language != "ja":
+            return
+        for text in list(self.document.findall(nodes.Text)):
+            parent = text.parent
+            if "\n" not in text or isinstance(parent, (nodes.FixedTextElement, nodes.literal)):
+                continue
+            if str(text) == "\n":  # MyST gives a soft break its own node: look at the neighbours
+                index = next(i for i, child in enumerate(parent.children) if child is text)
+                before = parent[index - 1].astext()[-1:] if index > 0 else ""
+                after = parent[index + 1].astext()[:1] if index + 1 < len(parent) else ""
+                if self._break.search(before + "\n" + after):
+                    del parent.children[index]
+                continue
+            joined = self._break.sub("", str(text))
+            if joined != str(text):
+                parent.replace(text, nodes.Text(joined))
+
+
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     lang = app.config.language
     other = OTHER[lang]
@@ -100,8 +136,11 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("bilingual_titles", {}, "html", dict)
     app.add_config_value("bilingual_search_placeholders", {}, "html", dict)
+    app.add_config_value("bilingual_authors", {}, "html", dict)
     app.connect("config-inited", _check_language, priority=100)
+    app.connect("builder-inited", _separate_notebook_outputs, priority=900)  # after myst-nb's
     app.connect("source-read", _filter_source)
     app.connect("html-page-context", _page_context)
     app.add_transform(SplitCaptions)
+    app.add_transform(JoinJapaneseLines)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

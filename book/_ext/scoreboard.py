@@ -44,7 +44,8 @@ def summary(claims: list[Claim], lang: str) -> str:
     chapters = len({c.chapter for c in claims})
     if lang == "ja":
         return f"{chapters} 章の主張 {len(claims)} 件：成立 {held} 件，不成立 {len(claims) - held} 件。"
-    return (f"{len(claims)} claims from {chapters} chapters: {held} hold, "
+    plural = "" if chapters == 1 else "s"
+    return (f"{len(claims)} claims from {chapters} chapter{plural}: {held} hold, "
             f"{len(claims) - held} do not.")
 
 

@@ -102,6 +102,10 @@ def _build_one(lang: str, root: Path, strict: bool) -> int:
 
     nocolor()  # plain logs
     doctrees = root / "_build" / "doctrees" / lang
+    # Sphinx does not notice edits to our own extensions: read everything again after one.
+    stamp, extensions = doctrees / "extensions.sha256", _extensions_hash(root)
+    if stamp.is_file() and stamp.read_text() != extensions:
+        shutil.rmtree(doctrees)
     result = build_sphinx(
         str(root),
         str(site_dir(root) / lang),
@@ -116,7 +120,19 @@ def _build_one(lang: str, root: Path, strict: bool) -> int:
     if code != 0:
         # Sphinx saved an environment in which the failing pages count as up to date.
         shutil.rmtree(doctrees, ignore_errors=True)
+    else:
+        stamp.write_text(extensions)
     return code
+
+
+def _extensions_hash(root: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((root / "book").glob("_*/*")):  # _ext, _templates, _static
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 ROOT_INDEX = """<!DOCTYPE html>

@@ -1,0 +1,110 @@
+"""Unit tests of the bilingual build's pieces: language filter, Japanese search terms, scoreboard, root page."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))  # where Sphinx finds the extensions (local_extensions)
+
+from jasearch import index_terms, query_terms  # noqa: E402
+from langfilter import LangBlockError, filter_markdown, filter_notebook  # noqa: E402
+
+from emnlp21.book.claims import Claim  # noqa: E402
+from emnlp21.book.site import write_root_index  # noqa: E402
+
+PAGE = """\
+# shared
+
+:::{lang} en
+English text.
+:::
+
+:::{lang} ja
+日本語の文。
+:::
+
+::::{lang} ja
+:::{note}
+注記
+:::
+::::
+
+```
+:::{lang} en
+literal
+:::
+```
+after
+"""
+
+
+def test_markdown_keeps_only_the_build_language():
+    en, ja = filter_markdown(PAGE, "en"), filter_markdown(PAGE, "ja")
+    assert "English text." in en and "日本語" not in en and "注記" not in en
+    assert "日本語の文。" in ja and "English text." not in ja
+    assert ":::{note}\n注記\n:::\n" in ja  # a directive inside a four-colon block survives whole
+    for text in (en, ja):  # the fenced example is literal text, kept in both
+        assert "```\n:::{lang} en\nliteral\n:::\n```\nafter\n" in text
+        assert text.startswith("# shared\n")
+
+
+@pytest.mark.parametrize("text, message", [
+    (":::{lang} fr\nbonjour\n:::\n", "unknown language 'fr'"),
+    (":::{lang} en\nnever closed\n", ":1: the {lang} en block opened with 3 colons is never closed"),
+    (":::{lang} en\n:::{lang} ja\nx\n:::\n:::\n", "inside another {lang} block"),
+])
+def test_bad_blocks_say_where_and_what_to_write(text, message):
+    with pytest.raises(LangBlockError, match=message.replace("{", r"\{").replace("(", r"\(")) as info:
+        filter_markdown(text, "en", where="page.md")
+    assert str(info.value).startswith("page.md:")
+
+
+def test_notebook_keeps_its_language_outputs_and_drops_emptied_cells():
+    out = lambda lang: {"output_type": "display_data", "data": {"text/plain": lang},  # noqa: E731
+                        "metadata": {} if lang == "both" else {"lang": lang}}
+    nb = {"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": [":::{lang} ja\n", "だけ\n", ":::\n"]},
+        {"cell_type": "code", "metadata": {}, "source": "show()", "execution_count": 1,
+         "outputs": [out("en"), out("ja"), out("both")]},
+        {"cell_type": "code", "metadata": {}, "source": "", "execution_count": 2, "outputs": [out("ja")]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    en = json.loads(filter_notebook(json.dumps(nb), "en"))
+    ja = json.loads(filter_notebook(json.dumps(nb), "ja"))
+    assert [c["cell_type"] for c in en["cells"]] == ["code"]
+    assert [o["data"]["text/plain"] for o in en["cells"][0]["outputs"]] == ["en", "both"]
+    assert [c["cell_type"] for c in ja["cells"]] == ["markdown", "code", "code"]
+    assert [o["data"]["text/plain"] for o in ja["cells"][1]["outputs"]] == ["ja", "both"]
+
+
+@pytest.mark.parametrize("query", ["投稿数", "採択率", "注意機構", "率", "Transformer", "ＢＥＲＴ"])
+def test_japanese_query_terms_are_all_in_the_index_of_a_page_that_holds_them(query):
+    page = "EMNLPの投稿数と採択率，BERTの注意機構とTransformerの話。"
+    indexed = set(index_terms(page))
+    assert set(query_terms(query)) <= indexed
+    assert query_terms(query)  # a query never vanishes
+
+
+def test_japanese_query_terms_miss_a_page_without_the_compound():
+    assert not set(query_terms("注意機構")) <= set(index_terms("注意して機械の構造を見る"))
+
+
+def test_root_index_redirects_by_language_and_links_both(tmp_path):
+    text = write_root_index(tmp_path, "book/intro").read_text(encoding="utf-8")
+    assert 'href="en/book/intro.html"' in text and 'href="ja/book/intro.html"' in text
+    assert "navigator.languages" in text and 'location.replace(chosen + "/book/intro.html"' in text
+
+
+def test_scoreboard_shows_a_claim_that_does_not_hold_as_not_holding():
+    from scoreboard import claims_table, summary
+
+    claims = [Claim(id="c.a", en="A grows.", ja="Aは増える。", paper="+1", source="slide 2", ours="+1",
+                    holds=True, chapter="c", profile="quick"),
+              Claim(id="c.b", en="B stays.", ja="Bは保つ。", paper="22%", source="slide 3", ours="19%",
+                    holds=False, chapter="c", profile="quick")]
+    text = claims_table(claims, "en").astext()
+    assert "✗ does not hold" in text and "✓ holds" in text and "c.b" in text
+    assert "✗ 不成立" in claims_table(claims, "ja").astext()
+    assert summary(claims, "en") == "2 claims from 1 chapter: 1 hold, 1 do not."

@@ -1,0 +1,97 @@
+"""The built site in a real browser (Debian chromium, headless, over a local HTTP server).
+
+Needs `apt-get install -y chromium` (the Makefile does it) and a built site (`make book`; the test
+builds incrementally otherwise). Screenshots go to _build/screenshots/ for a person to look at.
+"""
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from emnlp21.book.site import build_site, root_page, site_dir
+
+pytestmark = pytest.mark.site
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+JA_TERMS = ("採択率", "投稿数", "注意機構")  # compound words the front page or chapters hold
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    build_site(root=ROOT)
+    handler = functools.partial(QuietHandler, directory=str(site_dir(ROOT)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: a free port
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian chromium is missing: apt-get install -y chromium (make book installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    folder = ROOT / "_build" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize("lang, locale", [("en", "en-US"), ("ja", "ja-JP")])
+def test_root_sends_the_reader_to_their_language(browser, base_url, lang, locale):
+    page = browser.new_page(locale=locale)
+    page.goto(f"{base_url}/index.html")
+    page.wait_for_url(f"**/{lang}/{root_page(ROOT)}.html")
+    assert page.locator("html").get_attribute("lang") == lang
+    shot(page, f"front-{lang}")
+    page.close()
+
+
+@pytest.mark.parametrize("lang, other", [("en", "ja"), ("ja", "en")])
+def test_switcher_opens_the_same_page_in_the_other_language(browser, base_url, lang, other):
+    chapter = root_page(ROOT)
+    html = sorted((site_dir(ROOT) / lang).glob("book/chapters/*.html"))
+    if html:  # a chapter when there is one: deeper pages test the relative link better
+        chapter = html[0].relative_to(site_dir(ROOT) / lang).with_suffix("").as_posix()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base_url}/{lang}/{chapter}.html")
+    shot(page, f"page-{lang}")
+    page.locator("a.lang-switch").click()
+    page.wait_for_url(f"**/{other}/{chapter}.html")
+    assert page.locator("html").get_attribute("lang") == other
+    page.close()
+
+
+def test_japanese_compound_search_finds_a_page(browser, base_url):
+    pages = [p.read_text(encoding="utf-8") for p in (site_dir(ROOT) / "ja").rglob("*.html")]
+    terms = [t for t in JA_TERMS if any(t in text for text in pages)]
+    assert terms, f"none of {JA_TERMS} is in the Japanese book: choose terms that it holds"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for term in terms:
+        page.goto(f"{base_url}/ja/search.html?q={quote(term)}")
+        # Sphinx's default Japanese search returns nothing here: the hit proves the bigram splitter.
+        page.wait_for_selector("#search-results ul.search li a", timeout=30_000)
+        assert term in page.locator("#search-results ul.search").inner_text() or \
+            page.locator("#search-results .highlighted").count() > 0
+    shot(page, "search-ja")
+    page.close()

@@ -1,0 +1,139 @@
+"""Mixing ratios over a corpus: batching with padding masks, per-token results, a cache by configuration."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .mixing import MEASURES, batch_ratios
+
+Text = str | tuple[str, str]  # a sentence, or a pair encoded as [CLS] a [SEP] b [SEP] like the paper
+
+
+@dataclass
+class MixingRatios:
+    """Per-token mixing ratios: ``ratios[t, layer, measure]`` for every non-padding token t."""
+
+    ratios: np.ndarray  # (tokens, layers, measures) float32
+    token_ids: np.ndarray  # (tokens,)
+    text_index: np.ndarray  # which input each token belongs to
+    position: np.ndarray  # position in its sequence
+    special: np.ndarray  # bool: [CLS]/[SEP]/<s>/</s>...
+    measures: tuple[str, ...] = MEASURES
+
+    def __len__(self) -> int:
+        return len(self.token_ids)
+
+    def measure(self, name: str) -> np.ndarray:
+        """(tokens, layers) ratios of one measure."""
+        return self.ratios[:, :, self.measures.index(name)]
+
+    def mean_by_layer(self, exclude_special: bool = False) -> pd.DataFrame:
+        """Mean ratio per layer (rows 1..L) and overall ("mean" row), in percent, as the paper reports."""
+        r = self.ratios[~self.special] if exclude_special else self.ratios
+        df = pd.DataFrame(100 * r.mean(0), columns=list(self.measures),
+                          index=pd.RangeIndex(1, r.shape[1] + 1, name="layer"))
+        df.loc["mean"] = 100 * r.mean((0, 1))
+        return df
+
+    def to_npz(self) -> bytes:
+        buf = io.BytesIO()
+        np.savez(buf, ratios=self.ratios, token_ids=self.token_ids, text_index=self.text_index,
+                 position=self.position, special=self.special, measures=np.array(self.measures))
+        return buf.getvalue()
+
+    @classmethod
+    def from_npz(cls, data) -> "MixingRatios":
+        with np.load(data) as f:
+            return cls(ratios=f["ratios"], token_ids=f["token_ids"], text_index=f["text_index"],
+                       position=f["position"], special=f["special"], measures=tuple(f["measures"].tolist()))
+
+
+def sentence_pairs(sentences: Sequence[str], n: int, seed: int) -> list[tuple[str, str]]:
+    """``n`` pairs of consecutive sentences (a, b) at random places (the paper's inputs are pairs too)."""
+    import random
+
+    if len(sentences) < 2:
+        raise ValueError("need at least two sentences to form pairs")
+    starts = random.Random(seed).sample(range(len(sentences) - 1), min(n, len(sentences) - 1))
+    return [(sentences[i], sentences[i + 1]) for i in starts]
+
+
+def tokenize(tokenizer, texts: Sequence[Text], max_length: int, device="cpu") -> dict:
+    if not texts:
+        raise ValueError("no texts to analyse: pass at least one sentence")
+    pairs = [t if isinstance(t, tuple) else (t, None) for t in texts]
+    firsts = [a for a, _ in pairs]
+    seconds = [b for _, b in pairs] if any(b is not None for _, b in pairs) else None
+    if seconds is not None and any(b is None for b in seconds):
+        raise ValueError("mix of single sentences and pairs: pass all sentences or all (a, b) pairs")
+    enc = tokenizer(firsts, seconds, padding=True, truncation=True, max_length=max_length,
+                    return_tensors="pt", return_special_tokens_mask=True)
+    return {k: v.to(device) for k, v in enc.items()}
+
+
+@torch.no_grad()
+def mixing_ratios(model, tokenizer, texts: Sequence[Text], *, batch_size: int = 32, max_length: int = 128,
+                  progress: bool = True) -> MixingRatios:
+    """All measures for every token of ``texts``; batches of similar length, padding removed."""
+    from tqdm.auto import tqdm
+
+    device = next(model.parameters()).device
+    order = sorted(range(len(texts)), key=lambda i: len(str(texts[i])))  # less padding per batch
+    rows = {k: [] for k in ("ratios", "token_ids", "text_index", "position", "special")}
+    for start in tqdm(range(0, len(order), batch_size), disable=not progress, desc="mixing ratios"):
+        idx = order[start:start + batch_size]
+        enc = tokenize(tokenizer, [texts[i] for i in idx], max_length, device)
+        special = enc.pop("special_tokens_mask").bool()
+        r = batch_ratios(model, enc)
+        keep = enc["attention_mask"].bool()
+        rows["ratios"].append(r[keep].cpu().numpy())
+        rows["token_ids"].append(enc["input_ids"][keep].cpu().numpy())
+        rows["text_index"].append(torch.tensor(idx, device=device)[:, None].expand_as(keep)[keep].cpu().numpy())
+        rows["position"].append(torch.arange(keep.shape[1], device=device).expand_as(keep)[keep].cpu().numpy())
+        rows["special"].append(special[keep].cpu().numpy())
+    cat = {k: np.concatenate(v) for k, v in rows.items()}
+    # Back to the input order: sort by (text, position).
+    perm = np.lexsort((cat["position"], cat["text_index"]))
+    return MixingRatios(**{k: v[perm] for k, v in cat.items()})
+
+
+def cache_key(model_source: str, texts: Sequence[Text], max_length: int) -> str:
+    """A hash of everything the ratios depend on (model, its weights' identity, texts, truncation)."""
+    import transformers
+
+    from pathlib import Path
+
+    weights = sorted(Path(model_source).glob("*.safetensors")) if Path(model_source).is_dir() else []
+    ident = [(p.name, p.stat().st_size) for p in weights]
+    payload = json.dumps([model_source, ident, transformers.__version__, max_length, MEASURES, list(texts)],
+                         ensure_ascii=False, default=list)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
+def cached_mixing_ratios(loaded, texts: Sequence[Text], *, max_length: int = 128, batch_size: int = 32,
+                         progress: bool = True) -> tuple[MixingRatios, bool]:
+    """``mixing_ratios`` cached under ``book.cache_dir('kobayashi')`` by ``cache_key``; returns (result, hit).
+    A cache file that fails to load (truncated, corrupted) is recomputed and rewritten atomically."""
+    from ..book import cache_dir
+    from ..book.claims import write_atomic
+
+    path = cache_dir("kobayashi") / f"ratios-{cache_key(loaded.source, texts, max_length)}.npz"
+    if path.is_file():
+        try:
+            result = MixingRatios.from_npz(path)
+            if result.measures == MEASURES:
+                return result, True
+        except Exception:  # corrupted entry: rebuild below
+            pass
+    result = mixing_ratios(loaded.model, loaded.tokenizer, texts, batch_size=batch_size,
+                           max_length=max_length, progress=progress)
+    write_atomic(path, result.to_npz())
+    return result, False

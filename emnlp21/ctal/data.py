@@ -1,0 +1,258 @@
+"""The synthetic speech task sets, built from real text and cached as features.
+
+Real text (Pang & Lee polarity snippets, with their real labels) is read aloud by synthetic speakers:
+
+* speakers = voice × variant × pitch × rate (see :func:`synth.make_speakers`); the last
+  ``heldout_speakers`` never appear in pre-training or fine-tuning and serve speaker verification;
+* emotions (angry / happy / neutral / sad) = prosody settings with random jitter, spoken over text
+  whose polarity matches the emotion's valence (angry and sad over negative snippets, happy and
+  neutral over positive ones): the text tells valence, the voice tells arousal, so only the two
+  together separate all four classes;
+* sentiment = the snippet's real polarity times an intensity 1–3 that is only in the voice
+  (calm / plain / animated prosody): a score in {-3..-1, 1..3} as in CMU-MOSEI.
+
+Every table is regenerated from the configuration (cheap, seeded); the features (the expensive
+part) are cached under ``cache_dir("ctal", "features")`` by a hash of every synthesis setting,
+the engines' versions and the feature configuration, written atomically and rebuilt if unreadable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..book.claims import write_atomic
+from ..book.paths import cache_dir
+from .features import FeatureConfig, extract
+from .synth import Prosody, Speaker, engine_versions, make_speakers, require_engines, synthesise
+
+DATA_VERSION = "ctal-data-1"
+EMOTIONS = ("angry", "happy", "neutral", "sad")
+# Relative to the speaker's neutral reading. High arousal (angry, happy): faster, higher, wider
+# intonation; happy higher and wider than angry. Low arousal: sad slower, lower, flat, with pauses.
+EMOTION_PROSODY = {
+    "angry": Prosody(pitch=1.12, rate=1.22, range=1.7, gap=0),
+    "happy": Prosody(pitch=1.30, rate=1.10, range=2.3, gap=0),
+    "neutral": Prosody(pitch=1.00, rate=1.00, range=1.0, gap=0),
+    "sad": Prosody(pitch=0.85, rate=0.78, range=0.45, gap=2),
+}
+EMOTION_POLARITY = {"angry": 0, "happy": 1, "neutral": 1, "sad": 0}  # the text's polarity label
+INTENSITY_PROSODY = {1: Prosody(0.9, 0.85, 0.5, 1), 2: Prosody(1.0, 1.0, 1.0, 0), 3: Prosody(1.25, 1.18, 2.2, 0)}
+SET_NAMES = ("pretrain", "emotion", "sentiment", "speaker")
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    seed: int = 0
+    speakers: int = 24  # seen speakers (pre-training and fine-tuning)
+    heldout_speakers: int = 8  # unseen, for verification
+    pretrain_utterances: int = 320
+    emotion_utterances: int = 200
+    emotion_folds: int = 4  # cross-validation over speaker groups (the paper: over IEMOCAP sessions)
+    sentiment_utterances: int = 200
+    sentiment_test_fraction: float = 0.25
+    speaker_train_utterances: int = 8  # per seen speaker, for the speaker-classification fine-tuning
+    speaker_test_utterances: int = 6  # per held-out speaker
+    jitter: float = 0.12  # sd of the log-normal jitter on each prosody factor
+    min_words: int = 4
+    max_words: int = 12
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+
+    def __post_init__(self):
+        if self.emotion_folds < 2 or self.speakers < self.emotion_folds:
+            raise ValueError(f"need emotion_folds >= 2 and speakers >= emotion_folds, got {self.emotion_folds}, {self.speakers}")
+        if self.min_words < 1 or self.max_words < self.min_words:
+            raise ValueError(f"need 1 <= min_words <= max_words, got {self.min_words}, {self.max_words}")
+
+
+@dataclass
+class SpeechSet:
+    """A task set: one row per utterance (text, speaker, labels, prosody) and its (frames, 160) features."""
+
+    name: str
+    table: pd.DataFrame
+    features: list[np.ndarray]
+    key: str
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def subset(self, mask) -> "SpeechSet":
+        idx = np.flatnonzero(np.asarray(mask))
+        return SpeechSet(self.name, self.table.iloc[idx].reset_index(drop=True),
+                         [self.features[i] for i in idx], self.key)
+
+    @property
+    def seconds(self) -> float:
+        hop = 160 / 16000
+        return float(sum(len(f) for f in self.features) * hop)
+
+
+def speakable(text: str) -> str:
+    """Undo the snippets' tokenisation (``film 's``, ``does n't``, `` , ``) so the synthesiser reads naturally."""
+    text = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", text)
+    text = re.sub(r" ([,.;:!?])", r"\1", text)
+    return re.sub(r"\s+", " ", text.replace('"', "")).strip()
+
+
+def text_pools(polarity: pd.DataFrame, cfg: DataConfig) -> dict[str, pd.DataFrame]:
+    """Disjoint pools of short snippets: pre-training (also read for speaker verification), emotion,
+    sentiment train, sentiment test; a text never crosses from one pool to another."""
+    if not {"text", "label"} <= set(polarity.columns):
+        raise ValueError("polarity must be a DataFrame with columns text and label (corpora.polarity_sentences()).")
+    df = polarity.assign(text=polarity.text.map(speakable)).drop_duplicates("text")
+    words = df.text.str.split().str.len()
+    df = df[(words >= cfg.min_words) & (words <= cfg.max_words)]
+    df = df.sample(frac=1.0, random_state=cfg.seed).reset_index(drop=True)
+    n_test = round(cfg.sentiment_utterances * cfg.sentiment_test_fraction)
+    sizes = {"emotion": cfg.emotion_utterances, "sentiment_train": cfg.sentiment_utterances - n_test,
+             "sentiment_test": n_test}
+    need = sum(sizes.values()) + 50
+    if len(df) < need:
+        raise ValueError(f"only {len(df)} snippets with {cfg.min_words}-{cfg.max_words} words; the task sets need "
+                         f"{need}. Raise max_words or lower the utterance counts.")
+    pools, start = {}, 0
+    for name, n in sizes.items():
+        # balanced by polarity so that each pool can serve either label
+        pos, neg = df[df.label == 1].iloc[start // 2:], df[df.label == 0].iloc[start // 2:]
+        half = (n + 1) // 2
+        pools[name] = pd.concat([pos.iloc[:half], neg.iloc[:half]]).reset_index(drop=True)
+        start += 2 * half
+    rest_pos, rest_neg = df[df.label == 1].iloc[start // 2:], df[df.label == 0].iloc[start // 2:]
+    pools["pretrain"] = pd.concat([rest_pos, rest_neg]).sample(frac=1.0, random_state=cfg.seed).reset_index(drop=True)
+    return pools
+
+
+def _prosody_cols(p: Prosody) -> dict:
+    return {f"prosody_{k}": v for k, v in asdict(p).items()}
+
+
+def plan_sets(polarity: pd.DataFrame, cfg: DataConfig) -> dict[str, pd.DataFrame]:
+    """The utterance tables (what to synthesise and the labels), drawn from ``cfg.seed``."""
+    rng = np.random.default_rng(cfg.seed)
+    speakers = make_speakers(cfg.speakers + cfg.heldout_speakers, cfg.seed)
+    seen, heldout = speakers[:cfg.speakers], speakers[cfg.speakers:]
+    group = {s.name: i % cfg.emotion_folds for i, s in enumerate(seen)}
+    pools = text_pools(polarity, cfg)
+
+    def row(text, speaker: Speaker, prosody: Prosody, **labels):
+        return {"text": text, "speaker": speaker.name, "group": group.get(speaker.name, -1),
+                **labels, **_prosody_cols(prosody), "_speaker": speaker, "_prosody": prosody}
+
+    def random_prosody():
+        return EMOTION_PROSODY[EMOTIONS[rng.integers(len(EMOTIONS))]].jittered(rng, cfg.jitter)
+
+    pre = pools["pretrain"]
+    pretrain = [row(pre.text[i % len(pre)], seen[rng.integers(len(seen))], random_prosody())
+                for i in range(cfg.pretrain_utterances)]
+
+    emotion, emo_pool = [], pools["emotion"]
+    by_pol = {p: list(emo_pool.text[emo_pool.label == p]) for p in (0, 1)}
+    for i in range(cfg.emotion_utterances):
+        emo = EMOTIONS[i % len(EMOTIONS)]
+        texts = by_pol[EMOTION_POLARITY[emo]]
+        emotion.append(row(texts[(i // 2) % len(texts)], seen[rng.integers(len(seen))],
+                           EMOTION_PROSODY[emo].jittered(rng, cfg.jitter), emotion=emo, label=EMOTIONS.index(emo)))
+
+    sentiment = []
+    for split in ("train", "test"):
+        pool = pools[f"sentiment_{split}"]
+        # test speakers = the last speaker group, never heard in sentiment training
+        cands = [s for s in seen if (group[s.name] == cfg.emotion_folds - 1) == (split == "test")]
+        for t, pol in zip(pool.text, pool.label):
+            level = int(rng.integers(1, 4))
+            sentiment.append(row(t, cands[rng.integers(len(cands))], INTENSITY_PROSODY[level].jittered(rng, cfg.jitter),
+                                 split=split, polarity=int(pol), intensity=level, score=float((2 * pol - 1) * level)))
+
+    spk = []
+    for split, people, n in (("train", seen, cfg.speaker_train_utterances), ("test", heldout, cfg.speaker_test_utterances)):
+        for s in people:
+            for _ in range(n):
+                spk.append(row(pre.text[rng.integers(len(pre))], s, random_prosody(), split=split))
+    tables = {"pretrain": pretrain, "emotion": emotion, "sentiment": sentiment, "speaker": spk}
+    out = {name: pd.DataFrame(rows) for name, rows in tables.items()}
+    ids = {s.name: i for i, s in enumerate(speakers)}
+    for df in out.values():
+        df["speaker_id"] = df.speaker.map(ids)
+    return out
+
+
+def _set_key(name: str, table: pd.DataFrame, cfg: DataConfig, versions: str) -> str:
+    rows = [(t, asdict(s), asdict(p)) for t, s, p in zip(table.text, table._speaker, table._prosody)]
+    spec = json.dumps([DATA_VERSION, name, versions, cfg.features.as_dict(), rows], sort_keys=True)
+    return hashlib.sha256(spec.encode()).hexdigest()[:20]
+
+
+def _load_npz(path) -> list[np.ndarray] | None:
+    try:
+        with np.load(path) as z:
+            flat, offsets = z["features"], z["offsets"]
+        return [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
+    except Exception:  # missing, truncated or corrupted: rebuild
+        return None
+
+
+def _save_npz(path, feats: list[np.ndarray]) -> None:
+    offsets = np.cumsum([0] + [len(f) for f in feats])
+    buf = io.BytesIO()
+    np.savez(buf, features=np.concatenate(feats), offsets=offsets)
+    write_atomic(path, buf.getvalue())
+
+
+def utterance_features(text: str, speaker: Speaker, prosody: Prosody, fcfg: FeatureConfig) -> np.ndarray:
+    return extract(synthesise(text, speaker, prosody), fcfg)
+
+
+def featurise(name: str, table: pd.DataFrame, cfg: DataConfig, *, progress: bool = True) -> SpeechSet:
+    """Synthesise and extract features for every row (threads: the work is in subprocesses and C code)."""
+    from tqdm.auto import tqdm
+
+    key = _set_key(name, table, cfg, engine_versions())
+    path = cache_dir("ctal", "features") / f"{name}-{key}.npz"
+    feats = _load_npz(path)
+    if feats is None or len(feats) != len(table):
+        jobs = list(zip(table.text, table._speaker, table._prosody))
+        with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+            it = pool.map(lambda j: utterance_features(*j, cfg.features), jobs)
+            feats = list(tqdm(it, total=len(jobs), desc=f"synthesise {name}", disable=not progress))
+        _save_npz(path, feats)
+    public = table.drop(columns=["_speaker", "_prosody"])
+    return SpeechSet(name, public, feats, key)
+
+
+def build_sets(polarity: pd.DataFrame, cfg: DataConfig = DataConfig(), *, progress: bool = True) -> dict[str, SpeechSet]:
+    """All four sets (pre-training, emotion, sentiment, speaker), from the cache when it has them."""
+    require_engines()
+    return {name: featurise(name, table, cfg, progress=progress)
+            for name, table in plan_sets(polarity, cfg).items()}
+
+
+REAL_CLIPS = "/usr/share/pocketsphinx/test/data/librivox"
+
+
+def real_clips(folder: str = REAL_CLIPS, cfg: FeatureConfig = FeatureConfig()) -> SpeechSet | None:
+    """The LibriVox read-speech clips of Debian's ``pocketsphinx-testdata`` with their transcripts
+    (None when the package is not installed)."""
+    from pathlib import Path
+
+    from .features import load_audio
+
+    root = Path(folder)
+    if not (root / "transcription").is_file():
+        return None
+    rows = []
+    for line in (root / "transcription").read_text().splitlines():
+        m = re.match(r"<s>\s*(.*?)\s*</s>\s*\((.+)\)", line.strip())
+        if m and (root / f"{m.group(2)}.wav").is_file():
+            rows.append({"text": m.group(1), "speaker": "librivox", "file": f"{m.group(2)}.wav"})
+    table = pd.DataFrame(rows)
+    feats = [extract(load_audio(root / f, cfg), cfg) for f in table.file]
+    return SpeechSet("real", table, feats, "real")

@@ -1,0 +1,182 @@
+"""Fine-tuning CTAL and its baselines on the three tasks, and the tasks' metrics.
+
+Emotion: 4-way cross-entropy, WA (accuracy) and UA (mean per-class recall), cross-validated over
+speaker groups. Sentiment: L1 regression of a score in [-3, 3]; Acc2 and weighted F1 on its sign,
+MAE, Pearson r. Speaker verification: a speaker classifier on seen speakers; the held-out speakers'
+h_fuse embeddings are compared by cosine similarity, and the EER is read off scikit-learn's ROC.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .data import EMOTIONS, SpeechSet
+from .model import CTAL, CTALConfig
+from .train import AudioSettings, collate, to_device
+
+# name → (config changes, which pre-trained model to start from or None)
+VARIANTS = {
+    "CTAL (pre-trained)": ({}, "ctal"),
+    "CTAL (no pre-training)": ({}, None),
+    "text only": ({"modality": "text"}, "ctal"),  # the pre-trained language stream alone
+    "audio only": ({"modality": "audio", "cross_attention": False}, "audio"),  # MAM pre-trained, no text
+    "concat fusion (MDRE-like)": ({"fusion": "concat", "cross_attention": False}, None),
+}
+
+
+# ---- metrics -------------------------------------------------------------------------------------
+
+def equal_error_rate(same: np.ndarray, scores: np.ndarray) -> float:
+    """EER: the error rate where false acceptances equal false rejections (ROC from scikit-learn)."""
+    from sklearn.metrics import roc_curve
+
+    same = np.asarray(same).astype(int)
+    if same.min() == same.max():
+        raise ValueError("EER needs both same-speaker and different-speaker pairs.")
+    fpr, tpr, _ = roc_curve(same, scores)
+    fnr = 1 - tpr
+    i = int(np.nanargmin(np.abs(fnr - fpr)))
+    return float((fpr[i] + fnr[i]) / 2)
+
+
+def pair_scores(emb: np.ndarray, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine similarity and same-speaker flag for every unordered pair of utterances."""
+    e = emb / np.linalg.norm(emb, axis=1, keepdims=True).clip(1e-12)
+    i, j = np.triu_indices(len(e), k=1)
+    return (speakers[i] == speakers[j]), np.einsum("nd,nd->n", e[i], e[j])
+
+
+def emotion_metrics(y, pred) -> dict[str, float]:
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score
+
+    return {"WA": accuracy_score(y, pred), "UA": balanced_accuracy_score(y, pred)}
+
+
+def sentiment_metrics(y, pred) -> dict[str, float]:
+    from scipy.stats import pearsonr
+    from sklearn.metrics import accuracy_score, f1_score
+
+    y, pred = np.asarray(y, float), np.asarray(pred, float)
+    corr = pearsonr(y, pred).statistic if np.std(pred) > 0 else 0.0
+    return {"Acc2": accuracy_score(y > 0, pred > 0), "F1": f1_score(y > 0, pred > 0, average="weighted"),
+            "MAE": float(np.abs(y - pred).mean()), "Corr": float(corr)}
+
+
+# ---- fine-tuning ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FinetuneSettings:
+    epochs: int = 6
+    batch_size: int = 16
+    lr: float = 3e-4
+    orthogonality: float = 0.1  # weight of |cos(text, audio)| (the paper's orthogonal regulariser)
+    seed: int = 0
+
+
+def make_variant(name: str, base: CTALConfig, pretrained: dict[str, CTAL]) -> CTAL:
+    changes, start = VARIANTS[name]
+    model = CTAL(replace(base, **changes))
+    if start is not None:
+        if start not in pretrained:
+            raise KeyError(f"variant {name!r} starts from the pre-trained model {start!r}; pass it in `pretrained`.")
+        src = pretrained[start].state_dict()
+        own = model.state_dict()
+        model.load_state_dict({k: v for k, v in src.items() if k in own and own[k].shape == v.shape}, strict=False)
+    return model
+
+
+class TaskModel(nn.Module):
+    def __init__(self, ctal: CTAL, outputs: int):
+        super().__init__()
+        self.ctal, self.head = ctal, nn.Linear(ctal.cfg.hidden, outputs)
+
+    def forward(self, batch):
+        h, t, a = self.ctal(batch["input_ids"], batch["attention_mask"], batch["frames"], batch["frame_mask"])
+        ortho = F.cosine_similarity(t[0], a[0], dim=-1).abs().mean() if (t is not None and a is not None) else h.new_zeros(())
+        return self.head(h), h, ortho
+
+
+def _batches(n, size, rng=None):
+    order = rng.permutation(n) if rng is not None else np.arange(n)
+    return [order[s:s + size] for s in range(0, n, size)]
+
+
+def finetune(ctal: CTAL, train: SpeechSet, target: np.ndarray, loss: str, outputs: int, tokenizer,
+             settings: FinetuneSettings = FinetuneSettings(), audio: AudioSettings = AudioSettings(),
+             *, device="cpu") -> TaskModel:
+    """Train ``ctal`` + a linear head on ``train`` (``loss``: "ce" or "l1"); AdamW, cosine schedule."""
+    torch.manual_seed(settings.seed)
+    rng = np.random.default_rng(settings.seed)
+    model = TaskModel(copy.deepcopy(ctal), outputs).to(device).train()
+    opt = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=0.01)
+    steps = settings.epochs * len(_batches(len(train), settings.batch_size))
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(steps, 1))
+    y = torch.as_tensor(target)
+    for _ in range(settings.epochs):
+        for idx in _batches(len(train), settings.batch_size, rng):
+            batch = to_device(collate(train, idx, tokenizer, audio, max_text_len=ctal.cfg.max_text_len), device)
+            out, _, ortho = model(batch)
+            yb = y[idx].to(device)
+            task = F.cross_entropy(out, yb.long()) if loss == "ce" else F.l1_loss(out.squeeze(-1), yb.float())
+            total = task + settings.orthogonality * ortho
+            opt.zero_grad(set_to_none=True)
+            total.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+    return model.eval()
+
+
+@torch.no_grad()
+def predict(model: TaskModel, ds: SpeechSet, tokenizer, audio: AudioSettings = AudioSettings(), *,
+            batch_size: int = 32, device="cpu") -> tuple[np.ndarray, np.ndarray]:
+    """(head outputs, h_fuse embeddings) for every utterance of ``ds``."""
+    model.eval()
+    outs, embs = [], []
+    for idx in _batches(len(ds), batch_size):
+        batch = to_device(collate(ds, idx, tokenizer, audio, max_text_len=model.ctal.cfg.max_text_len), device)
+        out, h, _ = model(batch)
+        outs.append(out.float().cpu().numpy())
+        embs.append(h.float().cpu().numpy())
+    return np.concatenate(outs), np.concatenate(embs)
+
+
+def run_emotion(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSettings(), audio=AudioSettings(), *,
+                folds: int | None = None, device="cpu") -> dict[str, float]:
+    """Cross-validation over speaker groups: each group is the test set once; WA and UA averaged."""
+    groups = sorted(ds.table.group.unique())[: folds or None]
+    scores = []
+    for g in groups:
+        test = (ds.table.group == g).to_numpy()
+        tr = ds.subset(~test)
+        m = finetune(ctal, tr, tr.table.label.to_numpy(), "ce", len(EMOTIONS), tokenizer, settings, audio, device=device)
+        out, _ = predict(m, ds.subset(test), tokenizer, audio, device=device)
+        scores.append(emotion_metrics(ds.table.label[test], out.argmax(1)))
+    return pd.DataFrame(scores).mean().to_dict()
+
+
+def run_sentiment(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSettings(), audio=AudioSettings(), *,
+                  device="cpu") -> dict[str, float]:
+    tr, te = ds.subset(ds.table.split == "train"), ds.subset(ds.table.split == "test")
+    m = finetune(ctal, tr, tr.table.score.to_numpy(np.float32), "l1", 1, tokenizer, settings, audio, device=device)
+    out, _ = predict(m, te, tokenizer, audio, device=device)
+    return sentiment_metrics(te.table.score, out[:, 0].clip(-3, 3))
+
+
+def run_verification(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSettings(), audio=AudioSettings(), *,
+                     device="cpu") -> dict[str, float]:
+    """Speaker classification on seen speakers, then EER on pairs of held-out speakers' utterances."""
+    tr, te = ds.subset(ds.table.split == "train"), ds.subset(ds.table.split == "test")
+    classes = {s: i for i, s in enumerate(sorted(tr.table.speaker_id.unique()))}
+    m = finetune(ctal, tr, tr.table.speaker_id.map(classes).to_numpy(), "ce", len(classes), tokenizer, settings,
+                 audio, device=device)
+    _, emb = predict(m, te, tokenizer, audio, device=device)
+    same, cos = pair_scores(emb, te.table.speaker_id.to_numpy())
+    return {"EER": equal_error_rate(same, cos)}

@@ -1,0 +1,176 @@
+"""Frame masking, batching and CTAL pre-training (MLM + masked acoustic modelling), cached."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ..pretraining.cache import EntryWriter, entry_dir, is_valid
+from ..pretraining.data import special_mask
+from ..pretraining.objectives import MLM
+from ..pretraining.tokenizer import tokenizer_fingerprint
+from .data import SpeechSet
+from .model import CTAL, CTALConfig
+
+TRAIN_VERSION = "ctal-train-1"
+
+
+def span_mask(length: int, rng: np.random.Generator, rate: float = 0.15, span: tuple[int, int] = (20, 50)) -> np.ndarray:
+    """Boolean mask over ``length`` steps: non-overlapping spans of ``span[0]``–``span[1]`` steps
+    until ``rate`` of the steps are covered (one span, shortened, when the utterance is short)."""
+    lo, hi = span
+    if not 1 <= lo <= hi:
+        raise ValueError(f"span must satisfy 1 <= min <= max, got {span}")
+    mask = np.zeros(length, dtype=bool)
+    target = max(1, round(rate * length))
+    while mask.sum() < target:
+        remaining = target - int(mask.sum())
+        n = int(min(rng.integers(lo, hi + 1), max(lo, remaining), length))
+        free = np.convolve(~mask, np.ones(n, dtype=int), mode="valid") == n  # starts of free runs of n
+        starts = np.flatnonzero(free)
+        if len(starts) == 0:
+            break
+        s = int(rng.choice(starts))
+        mask[s:s + n] = True
+    return mask
+
+
+def stack_frames(feat: np.ndarray, k: int) -> np.ndarray:
+    """(T, D) → (T // k, D·k): k consecutive 10 ms frames per model step (Mockingjay/CTAL's downsampling)."""
+    t = (len(feat) // k) * k
+    return feat[:t].reshape(t // k, feat.shape[1] * k)
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    frame_stack: int = 3
+    max_steps: int = 256  # model steps per utterance; longer ones are cropped at the end
+    mask_rate: float = 0.15
+    mask_span: tuple[int, int] = (7, 17)  # in model steps: 7–17 steps of 3 frames = 21–51 frames
+    zero: float = 0.8
+    random: float = 0.1
+
+
+def collate(ds: SpeechSet, idx, tokenizer, audio: AudioSettings, *, max_text_len: int = 48,
+            rng: np.random.Generator | None = None) -> dict[str, torch.Tensor]:
+    """A padded batch; with ``rng`` also the MAM corruption (80 % zero / 10 % random frame / 10 % kept)."""
+    feats = [stack_frames(ds.features[i], audio.frame_stack)[:audio.max_steps] for i in idx]
+    T, D = max(len(f) for f in feats), feats[0].shape[1]
+    frames = np.zeros((len(feats), T, D), np.float32)
+    frame_mask = np.zeros((len(feats), T), bool)
+    for b, f in enumerate(feats):
+        frames[b, :len(f)], frame_mask[b, :len(f)] = f, True
+    enc = tokenizer([ds.table.text[i] for i in idx], padding=True, truncation=True, max_length=max_text_len,
+                    return_tensors="pt")
+    batch = {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"],
+             "frames": torch.from_numpy(frames), "frame_mask": torch.from_numpy(frame_mask)}
+    if rng is not None:
+        masked, mam = frames.copy(), np.zeros_like(frame_mask)
+        for b, f in enumerate(feats):
+            m = span_mask(len(f), rng, audio.mask_rate, audio.mask_span)
+            where = np.flatnonzero(m)
+            dice = rng.random(len(where))
+            masked[b, where[dice < audio.zero]] = 0.0
+            rnd = where[(dice >= audio.zero) & (dice < audio.zero + audio.random)]
+            masked[b, rnd] = f[rng.integers(len(f), size=len(rnd))]
+            mam[b] = np.pad(m, (0, T - len(f)))
+        batch["masked_frames"], batch["mam_mask"] = torch.from_numpy(masked), torch.from_numpy(mam)
+    return batch
+
+
+@dataclass(frozen=True)
+class PretrainSettings:
+    steps: int = 300
+    batch_size: int = 16
+    lr: float = 5e-4
+    warmup: float = 0.1
+    weight_decay: float = 0.01
+    seed: int = 0
+    mlm: bool = True  # False: masked acoustic modelling only (the audio-only baseline)
+
+
+def _key(cfg: CTALConfig, settings: PretrainSettings, audio: AudioSettings, ds: SpeechSet, tokenizer) -> str:
+    spec = json.dumps([TRAIN_VERSION, cfg.as_dict(), asdict(settings), asdict(audio), ds.key,
+                       tokenizer_fingerprint(tokenizer)], sort_keys=True)
+    return "ctal-" + hashlib.sha256(spec.encode()).hexdigest()[:20]
+
+
+def _load(folder, cfg: CTALConfig):
+    from safetensors.torch import load_model
+
+    model = CTAL(cfg)
+    load_model(model, str(folder / "model.safetensors"))  # tied MLM weights: save_model/load_model handle them
+    return model, pd.read_csv(folder / "log.csv")
+
+
+def to_device(batch: dict, device) -> dict:
+    return {k: v.to(device) for k, v in batch.items()}
+
+
+def pretrain(cfg: CTALConfig, ds: SpeechSet, tokenizer, settings: PretrainSettings = PretrainSettings(),
+             audio: AudioSettings = AudioSettings(), *, device="cpu", progress: bool = True):
+    """Pre-train CTAL on ``ds`` (or load it from the cache). Returns (model in eval mode, log)."""
+    from safetensors.torch import save_model
+    from tqdm.auto import tqdm
+    from transformers import get_linear_schedule_with_warmup
+
+    device = torch.device(device)
+    key = _key(cfg, settings, audio, ds, tokenizer)
+    folder = entry_dir(key)
+    if is_valid(folder):
+        model, log = _load(folder, cfg)
+        return model.to(device).eval(), log
+    torch.manual_seed(settings.seed)
+    rng = np.random.default_rng(settings.seed)
+    gen = torch.Generator().manual_seed(settings.seed)
+    model = CTAL(cfg).to(device).train()
+    opt = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
+    sched = get_linear_schedule_with_warmup(opt, int(settings.warmup * settings.steps), settings.steps)
+    mlm, rows, t0 = MLM(), [], time.perf_counter()
+    for step in tqdm(range(1, settings.steps + 1), desc="pre-train CTAL", disable=not progress):
+        idx = rng.choice(len(ds), size=min(settings.batch_size, len(ds)), replace=False)
+        batch = collate(ds, idx, tokenizer, audio, max_text_len=cfg.max_text_len, rng=rng)
+        tb = mlm.make_batch(batch["input_ids"], special_mask(batch["input_ids"], tokenizer), tokenizer, gen)
+        batch["mlm_input_ids"] = tb.input_ids if settings.mlm else batch["input_ids"]
+        if settings.mlm:
+            batch["mlm_labels"] = tb.labels
+        losses = model.pretraining_losses(to_device(batch, device))
+        loss = sum(losses.values())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        rows.append({"step": step, **{k: float(v.detach()) for k, v in losses.items()}, "seconds": time.perf_counter() - t0})
+    log = pd.DataFrame(rows)
+    model = model.eval()
+    with EntryWriter(key) as tmp:
+        save_model(model.cpu(), str(tmp / "model.safetensors"))
+        model.to(device)
+        log.to_csv(tmp / "log.csv", index=False)
+        (tmp / "config.json").write_text(json.dumps({"model": cfg.as_dict(), "settings": asdict(settings),
+                                                    "audio": asdict(audio), "data": ds.key}, indent=1))
+    return model, log
+
+
+@torch.no_grad()
+def reconstruction_l1(model: CTAL, ds: SpeechSet, tokenizer, audio: AudioSettings = AudioSettings(), *,
+                      seed: int = 1, batch_size: int = 32, device="cpu") -> float:
+    """Mean L1 on masked entries of held-out utterances (fixed masks from ``seed``): lower is better."""
+    model.eval()
+    rng = np.random.default_rng(seed)
+    total, count = 0.0, 0
+    for s in range(0, len(ds), batch_size):
+        batch = to_device(collate(ds, range(s, min(s + batch_size, len(ds))), tokenizer, audio,
+                                  max_text_len=model.cfg.max_text_len, rng=rng), device)
+        recon = model.reconstruct(batch)
+        sel = batch["mam_mask"].unsqueeze(-1).expand_as(recon)
+        total += float((recon[sel] - batch["frames"][sel]).abs().sum())
+        count += int(sel.sum())
+    return total / max(count, 1)

@@ -1,0 +1,533 @@
+"""Yamaguchi+ 2021: five token-level pre-training objectives as light alternatives to MLM.
+
+Each objective corrupts packed token rows and asks a single linear layer over the last hidden state
+to classify every (or every masked) token into a handful of classes, instead of MLM's softmax over
+the whole vocabulary. Importing this module registers them with the pre-training toolkit, so
+``cfg.replace(objective="shuffle_random")`` trains one.
+
+Choices follow the authors' code (light-transformer-emnlp2021), with three documented differences:
+
+* Shuffle moves the chosen tokens along one random cycle *among themselves* (their code draws from
+  one random permutation of the whole row), so a row keeps its multiset of tokens and every chosen
+  position receives another position's token.
+* A shuffled position whose token equals the one it replaced (two "the" swapped) is labelled
+  *original*: the label says what the input shows, not what the collator attempted.
+* Random replacements are drawn from the non-special vocabulary and never equal the original token;
+  binary labels are on every real, non-special token (their code also labels [CLS]/[SEP] as 0).
+
+Labels (as in their code): Shuffle+Random 0 original / 1 shuffled / 2 random; Token Type 0 content /
+1 stop word / 2 digit / 3 punctuation; First Char 0–25 a–z / 26 punctuation / 27 digit / 28 other.
+Shuffle and Random use one logit with a binary cross-entropy, as theirs do.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .pretraining.objectives import IGNORE, Objective, TokenBatch, register_objective
+
+# Objective keys in the order of the paper's tables, with the paper's labels.
+LABELS = {
+    "mlm": "MLM",
+    "shuffle": "Shuffle",
+    "random": "Random",
+    "shuffle_random": "Shuffle+Random",
+    "token_type": "Token Type",
+    "first_char": "First Char",
+}
+TOKEN_TYPES = ("content", "stop word", "digit", "punctuation")
+FIRST_CHAR_CLASSES = tuple("abcdefghijklmnopqrstuvwxyz") + ("punctuation", "digit", "other")
+PUNCT, DIGIT, OTHER = 26, 27, 28
+
+PAPER_SOURCE = "Yamaguchi+ 2021 (EMNLP), abstract and §5; talk slide 20 (NL研 2021-12-03)"
+
+
+def _check_rate(name: str, value: float) -> None:
+    if not 0 < value < 1:
+        raise ValueError(f"{name}={value!r} must be a fraction strictly between 0 and 1 (the paper uses 0.15 or 0.10).")
+
+
+# --------------------------------------------------------------------------- token classes
+
+def _piece(token: str) -> str:
+    """The characters of a WordPiece token ("##ing" → "ing")."""
+    return token[2:] if token.startswith("##") and len(token) > 2 else token
+
+
+def _is_punctuation(text: str) -> bool:
+    # Unicode punctuation and symbols ($, +, §): the pieces BERT's pre-tokenizer splits off alone.
+    return bool(text) and all(unicodedata.category(c)[0] in "PS" for c in text)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop-word list (the authors used NLTK's; spaCy is in our environment)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def token_type(token: str) -> int:
+    """0 content, 1 stop word, 2 digit, 3 punctuation (later checks win, as in the authors' code).
+
+    Stop words are whole words only: the continuation piece "##as" is not the word "as".
+    """
+    text = _piece(token)
+    label = 0
+    if not token.startswith("##") and text.lower() in stop_words():
+        label = 1
+    if text.isdigit():
+        label = 2
+    if _is_punctuation(text):
+        label = 3
+    return label
+
+
+def first_char_class(token: str) -> int:
+    """0–25 for a first letter a–z (accents stripped, any case), 26 punctuation, 27 digit, 28 other."""
+    text = _piece(token)
+    if _is_punctuation(text):
+        return PUNCT
+    if text.isdigit():
+        return DIGIT
+    first = unicodedata.normalize("NFKD", text[:1].lower())[:1]
+    return ord(first) - ord("a") if "a" <= first <= "z" else OTHER
+
+
+def _vocabulary(tokenizer) -> list[str]:
+    return tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+
+
+def class_table(tokenizer, classify) -> torch.Tensor:
+    """``classify(token)`` for every id of the vocabulary, as a LongTensor lookup table [V].
+    Special tokens get -100: they are never labelled."""
+    table = torch.tensor([classify(t) for t in _vocabulary(tokenizer)], dtype=torch.long)
+    table[sorted(tokenizer.all_special_ids)] = IGNORE
+    return table
+
+
+# --------------------------------------------------------------------------- manipulations
+
+def _real(input_ids: torch.Tensor, special_mask: torch.Tensor) -> torch.Tensor:
+    if input_ids.shape != special_mask.shape:
+        raise ValueError(f"input_ids {tuple(input_ids.shape)} and special_mask {tuple(special_mask.shape)} differ in shape")
+    return ~special_mask
+
+
+def choose(shape, rate: float, allowed: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Each allowed position independently with probability ``rate`` (a Bernoulli mask)."""
+    return (torch.rand(shape, generator=generator) < rate) & allowed
+
+
+def shuffle_among(input_ids: torch.Tensor, chosen: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Move the tokens at the ``chosen`` positions of each row along one random cycle among themselves.
+
+    Every chosen position receives the token of another chosen position of the same row (a row with
+    a single chosen position keeps it); all other positions are untouched; each row keeps its
+    multiset. Vectorised: sort the chosen positions into a random order, then rotate by one.
+    """
+    B, T = input_ids.shape
+    position = torch.arange(T).expand(B, T)
+    # Chosen positions first, in random order; the rest after, in position order.
+    keys = torch.where(chosen, torch.rand((B, T), generator=generator), 1.0 + position / T)
+    order = keys.argsort(dim=1)
+    n = chosen.sum(dim=1, keepdim=True)
+    k = torch.arange(T).expand(B, T)
+    source_rank = torch.where(k < n - 1, k + 1, torch.where(k == n - 1, torch.zeros_like(k), k))
+    source = order.gather(1, source_rank)
+    out = input_ids.clone()
+    out.scatter_(1, order, input_ids.gather(1, source))
+    return out
+
+
+def random_tokens(input_ids: torch.Tensor, n_special: int, vocab_size: int,
+                  generator: torch.Generator) -> torch.Tensor:
+    """A random non-special id at every position, never equal to the token already there."""
+    if vocab_size - n_special < 2:
+        raise ValueError("random replacement needs at least two non-special tokens in the vocabulary")
+    r = torch.randint(n_special, vocab_size - 1, input_ids.shape, generator=generator)
+    # Skip over the original id: uniform over the other non-special ids.
+    return r + (r >= input_ids).long() * (input_ids >= n_special).long()
+
+
+# --------------------------------------------------------------------------- objectives
+
+class _Binary(Objective):
+    """One logit per token and a binary cross-entropy over every labelled token (the authors' heads)."""
+
+    predicted_fraction = 1.0
+
+    def num_classes(self, tokenizer) -> int:
+        return 1
+
+    def loss(self, head: nn.Module, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        where = labels != IGNORE
+        logits = head(hidden[where]).squeeze(-1)
+        return F.binary_cross_entropy_with_logits(logits.float(), labels[where].float())
+
+
+class Shuffle(_Binary):
+    """``rate`` of the real tokens are shuffled among themselves; every real token is labelled
+    1 (its token changed) or 0."""
+
+    name = "shuffle"
+
+    def __init__(self, rate: float = 0.15):
+        _check_rate("rate", rate)
+        super().__init__(rate=rate)
+        self.rate = rate
+
+    def make_batch(self, input_ids, special_mask, tokenizer, generator):
+        real = _real(input_ids, special_mask)
+        out = shuffle_among(input_ids, choose(input_ids.shape, self.rate, real, generator), generator)
+        labels = torch.where(real, (out != input_ids).long(), IGNORE)
+        return TokenBatch(out, labels, (input_ids != tokenizer.pad_token_id).long())
+
+
+class Random(_Binary):
+    """``rate`` of the real tokens are replaced by a different random token; labels 1 replaced / 0."""
+
+    name = "random"
+
+    def __init__(self, rate: float = 0.15):
+        _check_rate("rate", rate)
+        super().__init__(rate=rate)
+        self.rate = rate
+
+    def make_batch(self, input_ids, special_mask, tokenizer, generator):
+        real = _real(input_ids, special_mask)
+        replaced = choose(input_ids.shape, self.rate, real, generator)
+        rand = random_tokens(input_ids, len(tokenizer.all_special_ids), len(tokenizer), generator)
+        out = torch.where(replaced, rand, input_ids)
+        labels = torch.where(real, replaced.long(), IGNORE)
+        return TokenBatch(out, labels, (input_ids != tokenizer.pad_token_id).long())
+
+
+class ShuffleRandom(Objective):
+    """``rate`` of the real tokens shuffled, then ``rate`` of the rest replaced at random;
+    three classes on every real token: 0 original, 1 shuffled, 2 random."""
+
+    name = "shuffle_random"
+    predicted_fraction = 1.0
+
+    def __init__(self, rate: float = 0.10):
+        _check_rate("rate", rate)
+        super().__init__(rate=rate)
+        self.rate = rate
+
+    def num_classes(self, tokenizer) -> int:
+        return 3
+
+    def make_batch(self, input_ids, special_mask, tokenizer, generator):
+        real = _real(input_ids, special_mask)
+        shuffled = choose(input_ids.shape, self.rate, real, generator)
+        out = shuffle_among(input_ids, shuffled, generator)
+        replaced = choose(input_ids.shape, self.rate, real & ~shuffled, generator)
+        rand = random_tokens(input_ids, len(tokenizer.all_special_ids), len(tokenizer), generator)
+        out = torch.where(replaced, rand, out)
+        labels = torch.where(replaced, 2, (out != input_ids).long())
+        labels = torch.where(real, labels, IGNORE)
+        return TokenBatch(out, labels, (input_ids != tokenizer.pad_token_id).long())
+
+
+class _MaskedClass(Objective):
+    """``rate`` of the real tokens always become [MASK]; the head predicts a class of the hidden token."""
+
+    classify = staticmethod(token_type)
+    classes: tuple[str, ...] = ()
+
+    def __init__(self, rate: float = 0.15):
+        _check_rate("rate", rate)
+        super().__init__(rate=rate)
+        self.rate = rate
+        self.predicted_fraction = rate
+        self._tables: dict[tuple[int, int], torch.Tensor] = {}
+
+    def num_classes(self, tokenizer) -> int:
+        return len(self.classes)
+
+    def table(self, tokenizer) -> torch.Tensor:
+        key = (id(tokenizer), len(tokenizer))  # built once per tokenizer: one pass over the vocabulary
+        if key not in self._tables:
+            self._tables[key] = class_table(tokenizer, self.classify)
+        return self._tables[key]
+
+    def make_batch(self, input_ids, special_mask, tokenizer, generator):
+        masked = choose(input_ids.shape, self.rate, _real(input_ids, special_mask), generator)
+        labels = torch.where(masked, self.table(tokenizer)[input_ids], IGNORE)
+        out = torch.where(masked, tokenizer.mask_token_id, input_ids)
+        return TokenBatch(out, labels, (input_ids != tokenizer.pad_token_id).long())
+
+
+class TokenType(_MaskedClass):
+    name = "token_type"
+    classify = staticmethod(token_type)
+    classes = TOKEN_TYPES
+
+
+class FirstChar(_MaskedClass):
+    name = "first_char"
+    classify = staticmethod(first_char_class)
+    classes = FIRST_CHAR_CLASSES
+
+
+OBJECTIVES = {cls.name: cls for cls in (Shuffle, Random, ShuffleRandom, TokenType, FirstChar)}
+for _name, _cls in OBJECTIVES.items():
+    register_objective(_name, _cls)
+
+
+# --------------------------------------------------------------------------- measurements
+
+def manipulation_rates(batch: TokenBatch, original: torch.Tensor, special_mask: torch.Tensor) -> dict[str, float]:
+    """Shares of the real tokens that were changed, and that carry each label: to check a collator."""
+    real = ~special_mask
+    n = real.sum().item()
+    out = {"changed": ((batch.input_ids != original) & real).sum().item() / n,
+           "labelled": ((batch.labels != IGNORE) & real).sum().item() / n}
+    for value in batch.labels[batch.labels != IGNORE].unique().tolist():
+        out[f"label={value}"] = (batch.labels == value).sum().item() / n
+    return out
+
+
+@torch.no_grad()
+def objective_accuracy(model, rows: torch.Tensor, tokenizer, *, seed: int = 0, batch_size: int = 64,
+                       device="cpu") -> dict[str, float]:
+    """Accuracy of a pre-trained model on its own objective over held-out ``rows`` [N, T], beside the
+    accuracy of always predicting the most frequent label (what the head could get without context)."""
+    from .pretraining.data import special_mask as special_of
+
+    model = model.to(device).eval()
+    objective = model.objective
+    g = torch.Generator().manual_seed(seed)
+    correct = total = 0
+    counts: dict[int, int] = {}
+    for i in range(0, len(rows), batch_size):
+        ids = rows[i:i + batch_size]
+        batch = objective.make_batch(ids, special_of(ids, tokenizer), tokenizer, g).to(device)
+        hidden = model.encoder(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
+        where = batch.labels != IGNORE
+        logits = model.head(hidden[where])
+        pred = (logits.squeeze(-1) > 0).long() if logits.shape[-1] == 1 else logits.argmax(-1)
+        gold = batch.labels[where]
+        correct += (pred == gold).sum().item()
+        total += gold.numel()
+        for v, c in zip(*gold.unique(return_counts=True)):
+            counts[int(v)] = counts.get(int(v), 0) + int(c)
+    if total == 0:
+        raise ValueError("no labelled tokens in the held-out rows: pass packed rows of real text")
+    return {"accuracy": correct / total, "majority": max(counts.values()) / total, "tokens": total}
+
+
+def step_flops(config, tokenizer) -> float:
+    """Training FLOPs of one step of ``config``'s objective (the head is where objectives differ)."""
+    from .pretraining.modeling import flops_per_step
+    from .pretraining.objectives import get_objective
+
+    objective = get_objective(config.objective, config.settings)
+    return flops_per_step(config, objective.num_classes(tokenizer), objective.predicted_fraction)
+
+
+def time_steps(configs: Sequence, tokenizer, rows: torch.Tensor, *, steps: int = 10, warmup: int = 2,
+               device="cpu", seed: int = 0) -> pd.DataFrame:
+    """Wall time of a training step (collate + forward + backward + AdamW) for each configuration.
+
+    The configurations are timed round-robin, one step each in turn, so a machine whose load drifts
+    (a shared CPU) slows them all alike. Returns one row per configuration: objective, the median
+    and interquartile range of its step time in milliseconds, and its FLOPs per step.
+    """
+    from .pretraining.data import special_mask as special_of
+    from .pretraining.modeling import PretrainingModel
+
+    if len(rows) < configs[0].batch_size:
+        raise ValueError(f"time_steps needs at least batch_size={configs[0].batch_size} rows, got {len(rows)}")
+    torch.manual_seed(seed)
+    runs = []
+    for cfg in configs:
+        model = PretrainingModel.from_config(cfg, tokenizer).to(device).train()
+        opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.lr)
+        runs.append((cfg, model, opt, torch.Generator().manual_seed(seed), []))
+    batch_rows = rows[:configs[0].batch_size]
+    special = special_of(batch_rows, tokenizer)
+    for step in range(warmup + steps):
+        for cfg, model, opt, g, times in runs:
+            if device != "cpu" and torch.cuda.is_available():
+                torch.cuda.synchronize()
+            start = time.perf_counter()
+            batch = model.objective.make_batch(batch_rows, special, tokenizer, g).to(device)
+            loss = model(batch.input_ids, batch.attention_mask, batch.labels)
+            loss.backward()
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+            if device != "cpu" and torch.cuda.is_available():
+                torch.cuda.synchronize()
+            if step >= warmup:
+                times.append(time.perf_counter() - start)
+    out = []
+    for cfg, _, _, _, times in runs:
+        ms = np.array(times) * 1e3
+        out.append({"objective": cfg.objective, "ms_per_step": float(np.median(ms)),
+                    "ms_q25": float(np.percentile(ms, 25)), "ms_q75": float(np.percentile(ms, 75)),
+                    "gflops_per_step": step_flops(cfg, tokenizer) / 1e9})
+    return pd.DataFrame(out)
+
+
+# --------------------------------------------------------------------------- for the chapter
+
+def example_table(text: str, tokenizer, *, objectives: Sequence[str] = tuple(OBJECTIVES), seed: int = 0,
+                  rate: float | None = None) -> pd.DataFrame:
+    """What each objective does to one sentence: a row per objective and token position with the
+    token the model sees and the label it must predict ("" where there is none)."""
+    from .pretraining.data import special_mask as special_of
+    from .pretraining.objectives import get_objective
+
+    ids = torch.tensor([tokenizer(text)["input_ids"]])
+    special = special_of(ids, tokenizer)
+    original = tokenizer.convert_ids_to_tokens(ids[0].tolist())
+    out = []
+    for name in objectives:
+        objective = get_objective(name, {"rate": rate} if rate else None)
+        batch = objective.make_batch(ids, special, tokenizer, torch.Generator().manual_seed(seed))
+        seen = tokenizer.convert_ids_to_tokens(batch.input_ids[0].tolist())
+        for pos, (orig, tok, lab) in enumerate(zip(original, seen, batch.labels[0].tolist())):
+            out.append({"objective": name, "position": pos, "original": orig, "input": tok,
+                        "label": "" if lab == IGNORE else _label_name(objective, lab, tokenizer)})
+    return pd.DataFrame(out)
+
+
+def _label_name(objective: Objective, label: int, tokenizer) -> str:
+    if isinstance(objective, _MaskedClass):
+        return objective.classes[label]
+    if isinstance(objective, ShuffleRandom):
+        return ("original", "shuffled", "random")[label]
+    if isinstance(objective, Shuffle):
+        return ("original", "shuffled")[label]
+    if isinstance(objective, Random):
+        return ("original", "random")[label]
+    return tokenizer.convert_ids_to_tokens(label)  # MLM: the token to recover
+
+
+def checkpoint_model(pretrained, step: int):
+    """The model of an intermediate checkpoint of ``pretrained`` (kept with ``save_at``), as a
+    :class:`~.pretraining.Pretrained` whose log stops at that step. Loaded with safetensors (no pickle)."""
+    from safetensors.torch import load_file
+
+    from .pretraining import Pretrained, PretrainingModel
+
+    if step not in pretrained.checkpoints:
+        kept = sorted(pretrained.checkpoints)
+        raise KeyError(f"no checkpoint at step {step}; kept: {kept}. Pre-train with save_at=[..., {step}].")
+    model = PretrainingModel.from_config(pretrained.config, pretrained.tokenizer)
+    model.load_state_dict(load_file(pretrained.checkpoints[step]))
+    model.eval()
+    # The fine-tuning cache is keyed by the configuration: give the checkpoint its own key, which no
+    # trained configuration can have (a run with steps=step would differ in its learning-rate schedule).
+    config = pretrained.config.replace(library_version=f"{pretrained.config.library_version}@step{step}")
+    log = pretrained.log[pretrained.log.step <= step].reset_index(drop=True) if pretrained.log is not None else None
+    return Pretrained(model, pretrained.tokenizer, log, config, pretrained.path, True, {})
+
+
+# --------------------------------------------------------------------------- tables and figures
+
+NO_PRETRAINING = "none"
+
+
+def label(name: str, lang: str = "en") -> str:
+    if name == NO_PRETRAINING:
+        return "No pre-training" if lang == "en" else "事前学習なし"
+    return LABELS.get(name, name)
+
+
+def tidy_scores(results: pd.DataFrame, *, split: str = "test", metric: str = "accuracy") -> pd.DataFrame:
+    """The fine-tuning suite's tidy results as one row per model, task and seed with a ``score`` in
+    points (0–100, as GLUE reports them)."""
+    need = {"model", "task", "seed", "split", "metric", "value"}
+    if not need <= set(results.columns):
+        raise ValueError(f"fine-tuning results need columns {sorted(need)} (pretraining.finetune_suite's), "
+                         f"got {list(results.columns)}")
+    out = results[(results.split == split) & (results.metric == metric)]
+    if out.empty:
+        raise ValueError(f"no {metric!r} scores on split {split!r}; present: "
+                         f"{sorted(set(zip(results.split, results.metric)))}")
+    return out.assign(score=out.value * 100)[["model", "task", "seed", "score"]].reset_index(drop=True)
+
+
+def average_by_seed(scores: pd.DataFrame, by=("model",)) -> pd.DataFrame:
+    """The task average per model and seed (a seed's GLUE-style average), then its mean and std."""
+    per_seed = scores.groupby([*by, "seed"]).score.mean().reset_index()
+    return per_seed.groupby(list(by)).score.agg(["mean", "std", "count"]).reset_index()
+
+
+def score_table(scores: pd.DataFrame, lang: str, order: Sequence[str]) -> pd.DataFrame:
+    """Objective × task, mean ± std over seeds, and the average over tasks (per seed, then mean ± std)."""
+    cell = scores.groupby(["model", "task"]).score.agg(["mean", "std"])
+    fmt = lambda m, s: f"{m:.1f} ± {0 if np.isnan(s) else s:.1f}"  # noqa: E731
+    table = cell.apply(lambda r: fmt(r["mean"], r["std"]), axis=1).unstack("task")
+    avg = average_by_seed(scores).set_index("model")
+    table["Avg" if lang == "en" else "平均"] = [fmt(avg.loc[m, "mean"], avg.loc[m, "std"]) for m in table.index]
+    table = table.reindex([m for m in order if m in table.index])
+    table.index = [label(m, lang) for m in table.index]
+    table.index.name = "objective" if lang == "en" else "目的関数"
+    return table
+
+
+def draw_step_cost(timing: pd.DataFrame, lang: str):
+    import matplotlib.pyplot as plt
+
+    from .book import tr
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    names = [label(n, lang) for n in timing.objective]
+    axes[0].barh(names, timing.gflops_per_step, color="C0")
+    axes[0].set_xlabel(tr(lang, "GFLOPs per training step", "1 ステップの学習 GFLOPs"))
+    err = [timing.ms_per_step - timing.ms_q25, timing.ms_q75 - timing.ms_per_step]
+    axes[1].barh(names, timing.ms_per_step, xerr=err, color="C1")
+    axes[1].set_xlabel(tr(lang, "wall time per step (ms, median, IQR)", "1 ステップの実時間 (ms，中央値と四分位範囲)"))
+    axes[1].set_yticklabels([])
+    for ax in axes:
+        ax.invert_yaxis()
+    fig.tight_layout()
+    return fig
+
+
+def draw_pretraining_curves(logs: dict[str, pd.DataFrame], lang: str):
+    """Loss per step, one panel per objective (their losses are on different scales)."""
+    import matplotlib.pyplot as plt
+
+    from .book import tr
+
+    n = len(logs)
+    fig, axes = plt.subplots(1, n, figsize=(2.4 * n, 2.6), sharex=True)
+    for ax, (name, log) in zip(np.atleast_1d(axes), logs.items()):
+        ax.plot(log.step, log.loss, color="C3")
+        ax.set_title(label(name, lang), fontsize=10)
+        ax.set_xlabel(tr(lang, "step", "ステップ"))
+    np.atleast_1d(axes)[0].set_ylabel(tr(lang, "training loss", "学習損失"))
+    fig.tight_layout()
+    return fig
+
+
+def draw_compute_curve(curve: pd.DataFrame, lang: str):
+    """Downstream average (mean ± std over seeds) against pre-training compute, one line per objective."""
+    import matplotlib.pyplot as plt
+
+    from .book import tr
+
+    fig, ax = plt.subplots(figsize=(6.2, 3.8))
+    for i, (name, part) in enumerate(curve.groupby("model", sort=False)):
+        part = part.sort_values("pflops")
+        ax.errorbar(part.pflops, part["mean"], yerr=part["std"].fillna(0), marker="o", capsize=3,
+                    label=label(name, lang), color=f"C{i}")
+    ax.set_xlabel(tr(lang, "pre-training compute (PFLOPs)", "事前学習の計算量 (PFLOPs)"))
+    ax.set_ylabel(tr(lang, "fine-tuning average (points)", "fine-tuning 平均 (点)"))
+    ax.legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,190 @@
+"""Invariants of the Wei+ 2021 chapter's library (emnlp21/wei/): exact corpus control, agreement labels,
+seen/unseen marking, the baselines' definitions and the scoring paths."""
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from emnlp21 import wei
+from emnlp21.wei import VerbPair
+
+RULES, WALKS = VerbPair("rules", "rule"), VerbPair("walks", "walk")
+TRAIN = [
+    "The king rules the land.", "The kings rule the land.", "A man walks home.", "Men walk home.",
+    "The king rules and the man walks.",  # two controlled forms: never used as a donor sentence
+    "The people rule; the king rules.",  # two controlled forms
+    "Rules are rules.",  # "rules" twice: not a clean donor
+    "The sea is wide.", "Birds fly south.", "The man walks to the king who rules.",
+    "Walk with me.", "The river walks? No, it flows.", "Night falls.",
+]
+
+
+def _count(sentences, form):
+    return sum(wei.words(s).count(form) for s in sentences)
+
+
+@pytest.mark.parametrize("lemma,expected", [("rule", "rules"), ("teach", "teaches"), ("carry", "carries"),
+                                            ("play", "plays"), ("go", "goes"), ("be", "is"), ("have", "has"),
+                                            ("fix", "fixes"), ("do", "does")])
+def test_third_person(lemma, expected):
+    assert wei.third_person(lemma) == expected
+
+
+def test_verb_pair_forms_and_errors():
+    assert VerbPair.from_lemma("be") == VerbPair("is", "are")
+    assert RULES.form("sg") == "rules" and RULES.other("sg") == "rule"
+    with pytest.raises(ValueError):
+        VerbPair("put", "put")
+    with pytest.raises(ValueError):
+        RULES.form("plural")
+
+
+@pytest.mark.parametrize("requested", [{RULES: (0, 0), WALKS: (1, 1)}, {RULES: (3, 1), WALKS: (0, 5)},
+                                       {RULES: (7, 2), WALKS: (2, 0)}])
+def test_control_hits_requested_counts_exactly(requested):
+    out = wei.control_verb_counts(TRAIN, requested, seed=1)
+    for verb, (n_sg, n_pl) in requested.items():
+        assert _count(out.sentences, verb.singular) == n_sg
+        assert _count(out.sentences, verb.plural) == n_pl
+    row = out.design.set_index("singular").loc["rules"]
+    assert row["requested_sg"] == requested[RULES][0]
+    # untouched sentences all kept, in their original order
+    forms = {f for v in requested for f in (v.singular, v.plural)}
+    untouched = [s for s in TRAIN if not forms & set(wei.words(s))]
+    assert [s for s in out.sentences if not forms & set(wei.words(s))] == untouched
+    # every added sentence is a real sentence of the corpus
+    assert set(out.sentences) <= set(TRAIN)
+    assert out.removed == sum(bool(forms & set(wei.words(s))) for s in TRAIN)
+
+
+def test_control_is_deterministic_and_records_repeats():
+    a = wei.control_verb_counts(TRAIN, {RULES: (5, 1), WALKS: (1, 1)}, seed=3)
+    b = wei.control_verb_counts(TRAIN, {RULES: (5, 1), WALKS: (1, 1)}, seed=3)
+    assert a.sentences == b.sentences
+    row = a.design.set_index("singular").loc["rules"]
+    assert row["available_sg"] == 1 and row["distinct_sg"] == 1  # only "The king rules the land." is clean
+
+
+def test_control_rejects_bad_requests():
+    with pytest.raises(ValueError, match="no sentence"):
+        wei.control_verb_counts(TRAIN, {VerbPair("sings", "sing"): (1, 0)})
+    with pytest.raises(ValueError, match=">= 0"):
+        wei.control_verb_counts(TRAIN, {RULES: (-1, 0)})
+
+
+def test_assign_design_gives_big_cells_to_big_pools():
+    verbs = [VerbPair(f"v{i}s", f"v{i}") for i in range(4)]
+    pools = {f"v{i}s": 10 ** i for i in range(4)} | {f"v{i}": 10 ** i for i in range(4)}
+    design = wei.assign_design(verbs, pools, wei.frequency_grid([1, 50]), repeats=1)
+    assert sorted(design.values()) == sorted(wei.frequency_grid([1, 50]))
+    covered = [v for v, (a, b) in design.items() if pools[v.singular] >= a and pools[v.plural] >= b]
+    assert len(covered) == 3  # only two verbs can give 50 sentences: the third 50-cell must repeat
+    assert design[verbs[0]] != (50, 50) and pools[next(v for v, c in design.items() if c == (1, 1)).plural] < 100
+    with pytest.raises(ValueError, match="candidates"):
+        wei.assign_design(verbs[:2], pools, wei.frequency_grid([1, 50]))
+
+
+def test_word_counts_agree_with_direct_counts():
+    wc = wei.WordCounts(TRAIN)
+    for w in ["rules", "rule", "king", "walks", "absent"]:
+        assert wc.count(w) == _count(TRAIN, w)
+    direct = sum(("king" in wei.words(s)) and ("rules" in wei.words(s)) for s in TRAIN)
+    assert wc.sentences_with("king", "rules") == direct == 4
+    co = wc.cooccurrence(["king", "man"], ["rules", "walks", "nothing"])
+    assert co.shape == (2, 3) and co[1, 1] == 3 and co[:, 2].sum() == 0
+
+
+def test_seen_marking_and_baselines_follow_their_definitions():
+    items = pd.DataFrame({"subject": ["king", "man", "kings", "dog"], "correct": ["rules", "walks", "rule", "walks"],
+                          "wrong": ["rule", "walk", "rules", "walk"], "condition": "natural", "error": 0.0})
+    out = wei.add_baselines(wei.add_training_counts(items, wei.WordCounts(TRAIN)))
+    wc = wei.WordCounts(TRAIN)
+    for r in out.itertuples():
+        assert r.count_correct == wc.count(r.correct) and r.count_wrong == wc.count(r.wrong)
+        assert r.pair_correct == wc.sentences_with(r.subject, r.correct)
+        assert r.seen == (r.pair_correct >= 1)
+    assert out["seen"].tolist() == [True, True, True, False]
+    # toy table: argmax picks the larger count; a tie is a coin flip
+    assert wei.argmax_error([5, 1, 0, 2], [1, 5, 0, 2]).tolist() == [0.0, 1.0, 0.5, 0.5]
+    # "dog" never occurs: P(SV) ties at 0 → 0.5; "walks" (3) vs "walk" (2) → argmax P(V) right
+    dog = out.iloc[3]
+    assert dog["argmax_sv"] == 0.5 and dog["argmax_v"] == 0.0
+
+
+def test_error_table_means():
+    items = pd.DataFrame({"condition": ["natural"] * 4 + ["nonce"] * 2, "seen": [True, True, False, False, True, False],
+                          "error": [0, 1, 1, 1, 0, 0], "argmax_v": [0.5] * 6, "argmax_sv": [0, 0, 1, 1, 0.5, 0.5]})
+    t = wei.error_table(items)
+    assert t.loc["MLM (ours)", ("natural", "seen")] == 50 and t.loc["MLM (ours)", ("natural", "unseen")] == 100
+    assert t.loc["argmax P(SV)", ("natural", "unseen")] == 100 and t.loc["items", ("nonce", "seen")] == 1
+
+
+# --- stimuli from a real parse (spaCy's small English model, offline) -------------------------------
+
+HAND_CHECKED = [  # sentence, subject, verb, correct, wrong, attractors
+    ("The keys to the old cabinet are on the table.", "keys", "are", "are", "is", 1),
+    ("The king of the nations rules over them.", "king", "rules", "rules", "rule", 1),
+    ("The men who live here have no bread.", "men", "have", "have", "has", 0),
+    ("The author of the books was a farmer.", "author", "was", "was", "were", 1),
+    ("The children sing in the street.", "children", "sing", "sing", "sings", 0),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    pytest.importorskip("spacy")
+    return wei.load_parser()
+
+
+def test_mined_frames_have_hand_checked_labels(nlp):
+    frames, nouns, verbs = wei.mine([s for s, *_ in HAND_CHECKED], nlp)
+    items = wei.natural_items(frames).set_index("subject")
+    for sentence, subject, verb, correct, wrong, attractors in HAND_CHECKED:
+        row = items.loc[subject]
+        assert (row["verb"], row["correct"], row["wrong"], row["attractors"]) == (verb, correct, wrong, attractors)
+        assert row["masked"].count("[MASK]") == 1 and row["masked"].replace("[MASK]", verb) == sentence
+    assert "live" in set(verbs["lemma"]) and "rule" in set(verbs["lemma"])
+    _, nouns, _ = wei.mine(["The key is lost.", "The keys are lost."], nlp)
+    assert list(zip(nouns["singular"], nouns["plural"])) == [("key", "keys")]
+
+
+def test_frames_skip_pronouns_conjoined_and_archaic_subjects(nlp):
+    frames, _, _ = wei.mine(["He walks home.", "The man and the woman are here.", "Thy servant hath done it."], nlp)
+    assert frames.empty
+
+
+def test_nonce_sentences_replace_only_the_subject(nlp):
+    frames, _, _ = wei.mine(["The king of the nations rules over them.", "These men walk home."], nlp)
+    nouns = pd.DataFrame({"singular": ["stone", "cloud"], "plural": ["stones", "clouds"], "seen": [3, 2]})
+    out = wei.nonce_sentences(frames, nouns, per_frame=2, seed=0)
+    king = out[out["frame_text"].str.startswith("The king")]
+    assert set(king["number"]) == {"sg", "pl"}  # "the" fits both numbers
+    for r in king.itertuples():
+        assert r.masked == f"The {r.subject} of the nations [MASK] over them."
+        assert r.attractors == (1 if r.number == "sg" else 0)  # "nations" attracts a singular subject only
+    these = out[out["frame_text"].str.startswith("These")]
+    assert set(these["number"]) == {"pl"}  # "these" marks plural: the number is kept
+
+
+# --- scoring paths agree --------------------------------------------------------------------------
+
+def test_nonce_and_natural_scoring_agree_on_the_same_sentence():
+    from emnlp21 import pretraining as pt
+
+    text = TRAIN * 20 + ["the kings walk and the king walks while the men rule"] * 20
+    tok = pt.train_tokenizer(text, vocab_size=200)
+    cfg = pt.PretrainConfig.for_corpus("wei-test", text, tok, layers=1, hidden=32, heads=2, intermediate=64,
+                                       steps=0, seq_len=16, max_positions=32)
+    model = pt.pretrain(cfg, text, tok, progress=False, device="cpu")
+    sentence = "the king of the nations [MASK] over them ."
+    nat = pd.DataFrame({"masked": [sentence], "correct": ["rules"], "wrong": ["rule"]})
+    nat = wei.score_natural(nat, model)
+    nonce = wei.score_nonce(pd.DataFrame({"masked": [sentence], "number": ["sg"], "subject": ["king"]}),
+                            [RULES, WALKS], model)
+    assert len(nonce) == 2
+    assert nonce.loc[nonce["correct"] == "rules", "margin"].item() == pytest.approx(nat["margin"].item(), abs=1e-5)
+    assert ((nonce["margin"] <= 0) == (nonce["error"] == 1)).all()
+    with pytest.raises(ValueError, match="exactly one"):
+        wei.mask_logits(model, ["no mask here"], [5])

@@ -82,10 +82,7 @@ from emnlp21 import book, corpora
 from emnlp21 import kobayashi as K
 from emnlp21.kobayashi import figures, paper
 
-P = book.parameters("kobayashi", globals())
-book.use_theme()
-book.seed_everything(P.seed)
-device = book.resolve_device(P.device)
+P, device = book.setup("kobayashi", globals())
 P
 
 # %% [markdown]

@@ -53,10 +53,7 @@ import pandas as pd
 from emnlp21 import book, corpora, wei
 from emnlp21 import pretraining as pt
 
-P = book.parameters("wei", globals())
-book.use_theme()
-book.seed_everything(P.seed)
-device = book.resolve_device(P.device)
+P, device = book.setup("wei", globals())
 started = time.perf_counter()
 P
 
@@ -177,6 +174,15 @@ book.show_text(
        f"(paper: {wei.PAPER_OVERALL['natural']} % and {wei.PAPER_OVERALL['nonce']} %, §5.1).",
     ja=f"全体の誤り率（本研究）：自然文 **{overall.get('natural', np.nan):.1f} %**，nonce 文 **{overall.get('nonce', np.nan):.1f} %**"
        f"（論文：{wei.PAPER_OVERALL['natural']} % と {wei.PAPER_OVERALL['nonce']} %，§5.1）。")
+# How much of the model's choice a subject-blind frequency learner already explains.
+agree = 100 * (items["error"] == items["argmax_v"]).mean()
+book.show_text(
+    en=f"The model makes the same choice as the argmax P(V) learner (always the verb form that was more frequent "
+       f"in training, whatever the subject) on **{agree:.0f} %** of the items. Where that share is high, claims "
+       f"that hold below are explained by word frequency alone, not by a learned agreement rule.",
+    ja=f"モデルの選択は，argmax P(V) 学習器（主語に関係なく，学習時により頻繁だった動詞形を常に選ぶ）と "
+       f"**{agree:.0f} %** の事例で一致します。この割合が高いとき，以下で成り立つ主張は学習された一致規則ではなく，"
+       f"単語の頻度だけで説明がつきます。")
 
 # %% [markdown]
 # :::{lang} en

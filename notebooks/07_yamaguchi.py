@@ -49,7 +49,7 @@ profile = "quick"
 # %%
 from emnlp21 import book
 
-P = book.parameters("yamaguchi", globals())
+P, device = book.setup("yamaguchi", globals())
 P
 
 # %%
@@ -59,9 +59,6 @@ from emnlp21 import corpora
 from emnlp21 import pretraining as pt
 from emnlp21 import yamaguchi as y
 
-book.use_theme()
-book.seed_everything(P.seed)
-device = book.resolve_device(P.device)
 corpus = corpora.load_corpus(max_words=P.max_words)
 tokenizer = pt.train_tokenizer(corpus.train, vocab_size=P.vocab_size)
 base = pt.PretrainConfig.for_corpus(
@@ -216,7 +213,7 @@ for name in P.objectives:
         points.append({"model": name, "step": step, "pflops": step * flops[name] / 1e15,
                        "mean": averages.loc[key, "mean"], "std": averages.loc[key, "std"]})
 curve = pd.DataFrame(points)
-_ = book.show_figure(lambda lang: y.draw_compute_curve(curve, lang), name="yamaguchi-compute-curve")
+book.show_figure(lambda lang: y.draw_compute_curve(curve, lang), name="yamaguchi-compute-curve")
 
 # %% [markdown]
 # :::{lang} en

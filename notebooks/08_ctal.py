@@ -45,7 +45,7 @@ profile = "quick"
 # %%
 from emnlp21 import book
 
-P = book.parameters("ctal", globals())
+P, device = book.setup("ctal", globals())
 P
 
 # %%
@@ -60,9 +60,6 @@ from emnlp21.ctal import data, features, plots, tasks, train
 from emnlp21.ctal.model import CTALConfig, count_parameters
 from emnlp21.pretraining import train_tokenizer
 
-book.use_theme()
-book.seed_everything(P.seed)
-device = book.resolve_device(P.device)
 timings = {}
 
 # %% [markdown]

@@ -62,7 +62,8 @@ def test_each_notebook_has_one_parameters_cell_and_a_profile_section(path):
     assert section in quick and section in full, f"profiles need a {section!r} section"
     unknown = set(full[section] or {}) - set(quick[section] or {})
     assert not unknown, f"full.yaml sets {unknown} that quick.yaml (the schema) lacks"
-    assert f'book.parameters("{section}", globals())' in path.read_text()
+    text = path.read_text()
+    assert f'book.parameters("{section}", globals())' in text or f'book.setup("{section}", globals())' in text
 
 
 def _papermill(tmp_path, *args):
@@ -83,3 +84,16 @@ def test_papermill_unknown_parameter_fails_fast_with_its_name(tmp_path):
 def test_papermill_profile_file_and_override_run(tmp_path):
     run = _papermill(tmp_path, "-f", str(ROOT / "profiles" / "full.yaml"), "-p", "timezone_reader", "Asia/Tokyo")
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+SHARED_MODEL_FIELDS = ("corpus_id", "max_words", "vocab_size", "layers", "hidden", "heads", "intermediate",
+                       "seq_len", "batch_size", "steps", "lr", "seed", "n_train", "n_eval", "task_seed",
+                       "finetune_epochs", "finetune_seeds")
+
+
+@pytest.mark.parametrize("profile", ["quick", "full"])
+def test_pretraining_chapters_share_one_natural_mlm_model(profile):
+    """Sinha's MN and Yamaguchi's MLM are small_models' model: one cache entry, one set of scores."""
+    sections = [parameters(s, {"profile": profile}) for s in ("small_models", "sinha", "yamaguchi")]
+    for field in SHARED_MODEL_FIELDS:
+        assert len({repr(p[field]) for p in sections}) == 1, f"{profile}: {field} differs between sections"

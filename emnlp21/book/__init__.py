@@ -4,10 +4,10 @@ from .claims import Claims, load_all
 from .display import LANGS, show_figure, show_table, show_text, tr, use_theme
 from .params import ParameterError, Parameters, load_profile, parameters
 from .paths import build_dir, cache_dir, claims_dir, data_dir, project_root
-from .runtime import resolve_device, seed_everything
+from .runtime import resolve_device, seed_everything, setup
 
 __all__ = [
     "Claims", "load_all", "LANGS", "show_figure", "show_table", "show_text", "tr", "use_theme",
     "ParameterError", "Parameters", "load_profile", "parameters", "build_dir", "cache_dir",
-    "claims_dir", "data_dir", "project_root", "resolve_device", "seed_everything",
+    "claims_dir", "data_dir", "project_root", "resolve_device", "seed_everything", "setup",
 ]

@@ -44,11 +44,11 @@ def _display(obj, lang: str) -> None:
     display(obj, metadata={"lang": lang})
 
 
-def show_figure(draw: Callable[[str], "matplotlib.figure.Figure"], name: str) -> dict[str, bytes]:
+def show_figure(draw: Callable[[str], "matplotlib.figure.Figure"], name: str) -> None:
     """Draw ``draw(lang)`` for each language, save ``_build/figures/<name>.<lang>.png``, display both."""
     from IPython.display import Image
 
-    pngs = {}
+    pngs: dict[str, bytes] = {}
     for lang in LANGS:
         fig = draw(lang)
         buf = io.BytesIO()
@@ -57,7 +57,6 @@ def show_figure(draw: Callable[[str], "matplotlib.figure.Figure"], name: str) ->
         pngs[lang] = buf.getvalue()
         (build_dir("figures") / f"{name}.{lang}.png").write_bytes(pngs[lang])
         _display(Image(data=pngs[lang], format="png"), lang)
-    return pngs
 
 
 def show_table(make: Callable[[str], object]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,7 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
     nbformat.write(jupytext.read(source), draft)
     started = time.perf_counter()
     print(f"[book] {name}: executing with profile {profile!r} {parameters or ''}", flush=True)
+    os.environ["EMNLP21_BATCH"] = "1"  # progress bars: a few lines, not hundreds (book.progress)
     try:
         papermill.execute_notebook(str(draft), str(draft), parameters={"profile": profile, **parameters},
                                    cwd=str(root), kernel_name="python3", progress_bar=True)

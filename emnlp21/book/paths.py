@@ -30,8 +30,11 @@ def data_dir() -> Path:
 
 
 def cache_dir(*parts: str) -> Path:
-    """Downloads, corpora, checkpoints, features. ``EMNLP21_CACHE`` overrides ``<root>/.cache``."""
-    base = Path(os.environ.get("EMNLP21_CACHE") or project_root() / ".cache")
+    """Downloads, corpora, checkpoints, features: ``$EMNLP21_CACHE``, else ``$XDG_CACHE_HOME/emnlp21``
+    (``~/.cache/emnlp21``). Outside the checkout, like the Hugging Face cache, so that every clone and
+    every profile shares trained models; each entry is keyed by a hash of what determines it."""
+    xdg = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    base = Path(os.environ.get("EMNLP21_CACHE") or xdg / "emnlp21")
     path = base.joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -32,3 +32,14 @@ def seed_everything(seed: int) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
     # Denormal floats make CPU training steps many times slower; they carry no signal here.
     torch.set_flush_denormal(True)
+
+
+def setup(section: str, namespace):
+    """The first code cell of a compute chapter: its parameters, the plotting theme, seeds, the device."""
+    from .display import use_theme
+    from .params import parameters
+
+    params = parameters(section, namespace)
+    use_theme()
+    seed_everything(params.seed)
+    return params, resolve_device(params.device)

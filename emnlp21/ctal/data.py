@@ -213,7 +213,7 @@ def utterance_features(text: str, speaker: Speaker, prosody: Prosody, fcfg: Feat
 
 def featurise(name: str, table: pd.DataFrame, cfg: DataConfig, *, progress: bool = True) -> SpeechSet:
     """Synthesise and extract features for every row (threads: the work is in subprocesses and C code)."""
-    from tqdm.auto import tqdm
+    from ..book.progress import progress as tqdm
 
     key = _set_key(name, table, cfg, engine_versions())
     path = cache_dir("ctal", "features") / f"{name}-{key}.npz"

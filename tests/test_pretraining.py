@@ -1,0 +1,200 @@
+"""The pre-training toolkit: tokenizer, packing, masking, checkpoint cache, training, fine-tuning."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections import Counter
+
+import pytest
+import torch
+
+from emnlp21 import pretraining as pt
+from emnlp21.pretraining import cache as ckpt_cache
+from emnlp21.pretraining.data import special_mask, tokenize_corpus
+
+TINY = dict(layers=1, hidden=32, heads=2, intermediate=64, max_positions=32, seq_len=32, batch_size=16,
+            steps=30, lr=3e-3)
+
+
+@pytest.fixture(scope="module")
+def sentences():
+    from emnlp21 import corpora
+
+    return corpora.polarity_sentences()["text"].tolist()[:1500]
+
+
+@pytest.fixture()
+def isolated_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMNLP21_CACHE", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture()
+def tok(sentences, isolated_cache):
+    return pt.train_tokenizer(sentences, vocab_size=1000)
+
+
+def test_tokenizer_round_trip(sentences, tok):
+    assert tok.convert_tokens_to_ids(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]) == [0, 1, 2, 3, 4]
+    for s in sentences[:200]:
+        ids = tok(s)["input_ids"]
+        assert ids[0] == tok.cls_token_id and ids[-1] == tok.sep_token_id
+        assert tok(tok.decode(ids, skip_special_tokens=True))["input_ids"] == ids
+    assert tok.decode(tok("the film is a great one")["input_ids"], skip_special_tokens=True) == "the film is a great one"
+    ids = [i for s in sentences[:200] for i in tok(s, add_special_tokens=False)["input_ids"]]
+    assert ids.count(tok.unk_token_id) / len(ids) < 0.01
+
+
+def test_tokenizer_is_cached(sentences, tok):
+    again = pt.train_tokenizer(sentences, vocab_size=1000)
+    assert pt.tokenizer_fingerprint(again) == pt.tokenizer_fingerprint(tok)
+    assert pt.tokenizer_fingerprint(pt.train_tokenizer(sentences[:-1], vocab_size=1000)) != pt.tokenizer_fingerprint(tok)
+
+
+def test_packing_keeps_every_token_exactly_once(sentences, tok):
+    ids = tokenize_corpus(sentences[:300], tok)
+    packed = pt.pack_sequences(ids, 32, cls_id=2, sep_id=3, pad_id=0)
+    assert packed.shape[1] == 32 and (packed[:, 0] == 2).all()
+    body = packed[:, 1:].reshape(-1).tolist()
+    stream = [t for s in ids for t in (*s, 3)]
+    assert body[:len(stream)] == stream
+    assert set(body[len(stream):]) <= {0} and len(body) - len(stream) < 31  # only the last row is padded
+    assert (packed[:-1] != 0).all()
+
+
+def test_mlm_masking_rates(tok):
+    g = torch.Generator().manual_seed(0)
+    ids = torch.randint(5, len(tok), (256, 128), generator=g)
+    ids[:, 0], ids[:, -1], ids[-1, 64:] = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
+    special = special_mask(ids, tok)
+    batch = pt.MLM().make_batch(ids, special, tok, g)
+    chosen = batch.labels != -100
+    assert not chosen[special].any()
+    assert (batch.labels[chosen] == ids[chosen]).all()
+    rate = chosen.sum() / (~special).sum()
+    assert abs(rate - 0.15) < 0.005
+    masked = (batch.input_ids[chosen] == tok.mask_token_id).float().mean()
+    kept = (batch.input_ids[chosen] == ids[chosen]).float().mean()
+    assert abs(masked - 0.8) < 0.015 and abs(kept - 0.1) < 0.015  # random: the remaining ~10 %
+    assert (batch.input_ids[~chosen] == ids[~chosen]).all()
+    assert (batch.attention_mask == (ids != tok.pad_token_id)).all()
+
+
+def test_config_key_changes_with_every_field(sentences, tok):
+    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **TINY)
+    assert cfg.key() == pt.PretrainConfig.from_dict(cfg.as_dict()).key()
+    sized = {"hidden": dict(hidden=64, intermediate=128), "heads": dict(heads=4), "seq_len": dict(seq_len=16),
+             "max_positions": dict(max_positions=64), "intermediate": dict(intermediate=32)}
+    changed = []
+    for f in dataclasses.fields(cfg):
+        value = getattr(cfg, f.name)
+        if f.name in sized:
+            change = sized[f.name]
+        elif isinstance(value, bool):
+            change = {f.name: not value}
+        elif isinstance(value, (int, float)):
+            change = {f.name: value / 2 if isinstance(value, float) else value + 1}
+        elif isinstance(value, tuple):
+            change = {f.name: (("rate", 0.2),)}
+        else:
+            change = {f.name: value + "x"}
+        changed.append(cfg.replace(**change).key())
+    assert len(set(changed)) == len(changed) and cfg.key() not in changed
+
+
+def test_bad_input_gives_clear_errors(sentences, tok):
+    with pytest.raises(ValueError, match="divisible"):
+        pt.PretrainConfig.for_corpus("tiny", sentences, tok, hidden=30, heads=4)
+    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **TINY)
+    with pytest.raises(ValueError, match="for_corpus"):
+        pt.pretrain(cfg, sentences[:-1], tok, progress=False)
+    with pytest.raises(KeyError, match="Registered"):
+        pt.get_objective("no-such-objective")
+
+
+def test_pretraining_lowers_loss_and_is_cached(sentences, tok):
+    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **TINY)
+    first = pt.pretrain(cfg, sentences, tok, progress=False, save_at=(10,))
+    assert not first.from_cache and set(first.checkpoints) == {10} and first.checkpoints[10].is_file()
+    log = first.log
+    assert list(log.columns) == ["step", "loss", "tokens", "seconds", "lr"] and log["step"].iloc[-1] == 30
+    assert log["loss"].iloc[-3:].mean() < log["loss"].iloc[:3].mean() - 0.5
+    second = pt.pretrain(cfg, sentences, tok, progress=False)
+    assert second.from_cache
+    for (k, a), (_, b) in zip(first.model.state_dict().items(), second.model.state_dict().items()):
+        assert torch.equal(a, b), k
+    other = pt.pretrain(cfg.replace(seed=1), sentences, tok, progress=False)
+    assert not other.from_cache and other.path != first.path
+    w = "encoder.embeddings.word_embeddings.weight"
+    assert not torch.equal(other.model.state_dict()[w], first.model.state_dict()[w])
+
+
+def test_corrupted_entry_is_rebuilt(sentences, tok):
+    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **{**TINY, "steps": 5})
+    made = pt.pretrain(cfg, sentences, tok, progress=False)
+    weights = made.path / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-100])  # truncated
+    assert not ckpt_cache.is_valid(made.path) and pt.load_pretrained(cfg, tok) is None
+    rebuilt = pt.pretrain(cfg, sentences, tok, progress=False)
+    assert not rebuilt.from_cache and ckpt_cache.is_valid(rebuilt.path)
+    assert pt.pretrain(cfg, sentences, tok, progress=False).from_cache
+
+
+def test_no_positions_model_is_blind_to_order(sentences, tok):
+    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **{**TINY, "steps": 5, "positions": False})
+    model = pt.pretrain(cfg, sentences, tok, progress=False)
+    pos = model.encoder.embeddings.position_embeddings.weight
+    assert not pos.requires_grad and not pos.any()
+    ids = torch.tensor([tok("the film is a great one indeed")["input_ids"]])
+    perm = torch.tensor([0, *torch.randperm(ids.shape[1] - 2, generator=torch.Generator().manual_seed(0)).add(1).tolist(),
+                         ids.shape[1] - 1])
+    with torch.no_grad():
+        h = model.encoder(input_ids=ids).last_hidden_state
+        h_perm = model.encoder(input_ids=ids[:, perm]).last_hidden_state
+    assert torch.allclose(h[:, perm], h_perm, atol=1e-5)
+
+
+def test_flops_count_the_head():
+    cfg = pt.PretrainConfig("c", "f", "t", vocab_size=8000)
+    mlm = pt.flops_per_step(cfg, 8000, 0.15)
+    two_way = pt.flops_per_step(cfg, 2, 1.0)
+    assert mlm > two_way > 0
+    assert mlm - two_way == pytest.approx(3 * 2 * cfg.hidden * (8000 * 0.15 - 2) * cfg.tokens_per_step)
+
+
+def test_perturbations_keep_the_bag_of_words():
+    rng = random.Random(0)
+    text = "one two three four five six seven eight"
+    for perturb in (pt.swap_two_words, pt.locally_shuffle):
+        new = perturb(text, rng)
+        assert Counter(new.split()) == Counter(text.split())
+    shuffled = pt.locally_shuffle(text, random.Random(1))
+    assert all(set(shuffled.split()[k:k + 3]) == set(text.split()[k:k + 3]) for k in (0, 3, 6))
+
+
+def test_tasks_have_fixed_disjoint_splits():
+    tasks = pt.build_tasks(n_train=300, n_eval=100, seed=0)
+    again = pt.build_tasks(n_train=300, n_eval=100, seed=0)
+    for name, task in tasks.items():
+        assert task.fingerprint == again[name].fingerprint
+        assert task.sizes() == {"train": 300, "dev": 100, "test": 100}
+        key = (lambda df: set(df["text"] + df.get("text_b", "")))
+        assert not key(task.train) & key(task.test)
+    assert pt.build_tasks(["sentiment"], n_train=300, n_eval=100, seed=1)["sentiment"].fingerprint != \
+        tasks["sentiment"].fingerprint
+    # word order: both classes carry the same bags of words, so order alone decides the label
+    wo = tasks["word_order"]
+    assert wo.order_sensitive and 0.4 < wo.train["label"].mean() < 0.6
+
+
+@pytest.mark.slow
+def test_finetuned_tiny_model_beats_majority_on_sentiment(sentences, tok):
+    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **{**TINY, "steps": 100})
+    model = pt.pretrain(cfg, sentences, tok, progress=False)
+    task = pt.build_tasks(["sentiment"], n_train=1500, n_eval=300)["sentiment"]
+    results = pt.finetune_suite({"tiny": model}, [task], seeds=(0,), progress=False,
+                                config=pt.FinetuneConfig(epochs=4, lr=2e-3), device="cpu")
+    acc = results.query("split == 'test' and metric == 'accuracy'")["value"].iloc[0]
+    assert acc > task.majority_accuracy() + 0.05
+    assert set(results["metric"]) == {"accuracy", "f1", "mcc"}

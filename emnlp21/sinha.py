@@ -269,7 +269,7 @@ def claim_numbers(means, order_free: Sequence[str], order_sensitive: Sequence[st
 
     Returns ``{claim: {"holds": bool, **numbers}}`` for: ``m1_close`` (MN − M1 on order-free tasks
     ≤ CLOSE_POINTS, and MN ≥ MRI + FAR_POINTS there, so that "close" is not two models at chance), ``ngram_trend`` (MN, M4, M3, M2, M1 mostly non-increasing on the mean of all
-    tasks), ``m1_beats_mnp`` (M1 − MNP ≥ FAR_POINTS), ``baselines_bottom`` (best of MUG/MNP/MRI below
+    tasks, and MN ahead of M1 by at least twice TREND_TOLERANCE), ``m1_beats_mnp`` (M1 − MNP ≥ FAR_POINTS), ``baselines_bottom`` (best of MUG/MNP/MRI below
     the worst of MN, M1–M4) and ``order_gap`` (MN − M1 larger, by ORDER_GAP_MARGIN, on the
     order-sensitive tasks than on the order-free ones).
     """
@@ -285,7 +285,10 @@ def claim_numbers(means, order_free: Sequence[str], order_sensitive: Sequence[st
     chain = [v for v in ("MN", "M4", "M3", "M2", "M1") if v in means.index]
     if len(chain) >= 3:
         share = monotone_share(overall[chain].to_numpy(), TREND_TOLERANCE)
-        out["ngram_trend"] = {"holds": share >= TREND_MIN_SHARE, "share": share,
+        # An ordering within the tolerance is noise, not a trend: MN must also lead M1 by twice the tolerance.
+        spread = float(overall[chain[0]] - overall[chain[-1]])
+        out["ngram_trend"] = {"holds": share >= TREND_MIN_SHARE and spread >= 2 * TREND_TOLERANCE,
+                              "share": share, "spread": spread,
                               **{f"mean_{v}": float(overall[v]) for v in chain}}
     if "MNP" in means.index:
         diff = float(overall["M1"] - overall["MNP"])

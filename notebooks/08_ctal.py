@@ -147,12 +147,10 @@ book.show_table(lambda lang: plots.reconstruction_table(recon, lang))
 # :::
 
 # %%
-from tqdm.auto import tqdm
-
 ft = tasks.FinetuneSettings(epochs=P.finetune_epochs, batch_size=P.batch_size, lr=P.finetune_lr, seed=P.seed)
 t0 = time.perf_counter()
 results = {}
-for variant in tqdm(list(tasks.VARIANTS), desc="fine-tune"):
+for variant in book.progress(list(tasks.VARIANTS), desc="fine-tune"):
     book.seed_everything(P.seed)
     m = tasks.make_variant(variant, base, pretrained)
     results[variant] = {
@@ -223,13 +221,22 @@ claims.add("ctal.eer-below-baselines",
            ours=f"{pre_['EER']:.3f} vs best baseline {min(baselines.values()):.3f}",
            holds=pre_["EER"] < min(baselines.values()), numbers={"ctal": pre_["EER"], **baselines})
 claims.add("ctal.bidirectional-beats-causal",
-           en="The bidirectional audio stream reconstructs masked frames better than the causal one.",
-           ja="双方向の音声ストリームは因果マスク付きよりもマスクしたフレームをよく復元する。",
+           en="The bidirectional audio stream reconstructs masked frames better (by more than 1 %) than the causal one.",
+           ja="双方向の音声ストリームは因果マスク付きよりもマスクしたフレームをよく（1 % を超えて）復元する。",
            paper="the paper's text: no causal mask (its released code applies one)", source="Li+ 2021, Sec. 3.1.2; talk slide 21",
-           ours=f"L1 {recon['ctal']:.3f} vs {recon['causal']:.3f}", holds=recon["ctal"] < recon["causal"],
+           # a difference under 1 % of the loss is within run-to-run noise, not a finding
+           ours=f"L1 {recon['ctal']:.4f} vs {recon['causal']:.4f}", holds=recon["ctal"] < 0.99 * recon["causal"],
            numbers={"bidirectional": recon["ctal"], "causal": recon["causal"]})
 claims.save()
 book.show_table(lambda lang: claims.table())
+n_emotions = sets["emotion"].table.label.nunique()
+book.show_text(
+    en=f"For scale: chance is a WA of about {1 / n_emotions:.2f} on {n_emotions} emotions, an Acc2 of 0.5 and an EER "
+       f"of 0.5. Pre-trained CTAL reaches WA {pre_['WA']:.3f}, Acc2 {pre_['Acc2']:.3f} and EER {pre_['EER']:.3f}: "
+       f"where these sit near chance, a claim's holding or failing above is within noise.",
+    ja=f"目安として，偶然の水準は {n_emotions} 感情の WA で約 {1 / n_emotions:.2f}，Acc2 で 0.5，EER で 0.5 です。"
+       f"事前学習済み CTAL は WA {pre_['WA']:.3f}，Acc2 {pre_['Acc2']:.3f}，EER {pre_['EER']:.3f} でした。"
+       f"これらが偶然の水準に近いとき，上の主張が成り立つか否かはノイズの範囲内です。")
 
 # %% [markdown]
 # :::{lang} en

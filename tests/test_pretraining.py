@@ -114,11 +114,12 @@ def test_bad_input_gives_clear_errors(sentences, tok):
 
 
 def test_pretraining_lowers_loss_and_is_cached(sentences, tok):
-    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **TINY)
+    # 60 steps: at 30 the drop sits right at the 0.5-nat bar and the test flips with thread timing.
+    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **{**TINY, "steps": 60})
     first = pt.pretrain(cfg, sentences, tok, progress=False, save_at=(10,))
     assert not first.from_cache and set(first.checkpoints) == {10} and first.checkpoints[10].is_file()
     log = first.log
-    assert list(log.columns) == ["step", "loss", "tokens", "seconds", "lr"] and log["step"].iloc[-1] == 30
+    assert list(log.columns) == ["step", "loss", "tokens", "seconds", "lr"] and log["step"].iloc[-1] == 60
     assert log["loss"].iloc[-3:].mean() < log["loss"].iloc[:3].mean() - 0.5
     second = pt.pretrain(cfg, sentences, tok, progress=False)
     assert second.from_cache

@@ -1,5 +1,10 @@
 """What every notebook uses: parameters, claims, bilingual display, devices and seeds, paths."""
 
+import warnings
+
+# Libraries import tqdm.auto, which warns in a kernel without ipywidgets; our bars are text (book.progress).
+warnings.filterwarnings("ignore", message="IProgress not found")
+
 from .claims import Claims, load_all
 from .display import LANGS, show_figure, show_table, show_text, tr, use_theme
 from .params import ParameterError, Parameters, load_profile, parameters

@@ -76,9 +76,13 @@ class Parameters(Mapping):
     def as_dict(self) -> dict[str, Any]:
         return {"profile": self.profile, **self.values}
 
-    def _repr_markdown_(self) -> str:
-        rows = "\n".join(f"| `{k}` | `{v!r}` |" for k, v in self.values.items())
-        return f"profile **{self.profile}**, section `{self.section}`\n\n| parameter | value |\n|---|---|\n{rows}"
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(repr(v))}</code></td></tr>"
+                       for k, v in self.values.items())
+        return (f"<p>profile <b>{html.escape(self.profile)}</b>, section <code>{html.escape(self.section)}</code></p>"
+                f"<table><thead><tr><th>parameter</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def _injected(namespace: Mapping[str, Any]) -> dict[str, Any]:

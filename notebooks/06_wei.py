@@ -223,6 +223,7 @@ def draw_frequency(lang):
                 xs = np.linspace(d[x].min(), d[x].max(), 2)
                 ax.plot(xs, k * xs + b, color=colour, lw=1.5)
         ax.set_xlabel(label)
+        ax.set_ylim(-5, 105)  # the fitted lines are guides; errors live in [0, 100]
         ax.legend(fontsize=8)
     axes[0].set_ylabel(book.tr(lang, "error (%)", "誤り率 (%)"))
     axes[0].set_title(book.tr(lang, "Reduce Error", "Reduce Error（目標形の頻度）"))

@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
+from emnlp21.book.execute import toc_files
 from emnlp21.book.site import build_site, log_path, site_dir
 
 pytestmark = pytest.mark.site
@@ -67,21 +67,7 @@ def root(request) -> Path:
 
 def toc_pages(root: Path) -> list[str]:
     """Every docname in _toc.yml (root, chapters, parts, sections)."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                pages.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return [re.sub(r"\.(md|ipynb)$", "", p) for p in pages]
+    return [re.sub(r"\.(md|ipynb)$", "", p) for p in toc_files(root)]
 
 
 def html_pages(root: Path, lang: str) -> list[Path]:

@@ -1,9 +1,6 @@
 """Invariants of the Wei+ 2021 chapter's library (emnlp21/wei/): exact corpus control, agreement labels,
 seen/unseen marking, the baselines' definitions and the scoring paths."""
 
-from collections import Counter
-
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -26,10 +26,10 @@ CHAPTERS = "book/chapters"
 KEY_FIELD = "emnlp21_execution_key"
 
 
-def toc_chapters() -> list[str]:
-    """Names of the executed notebooks the table of contents includes, in book order."""
-    toc = yaml.safe_load((project_root() / "_toc.yml").read_text(encoding="utf-8"))
-    files: list[str] = []
+def toc_files(root: Path | None = None) -> list[str]:
+    """Every page ``_toc.yml`` lists (root page first), as written there."""
+    toc = yaml.safe_load(((root or project_root()) / "_toc.yml").read_text(encoding="utf-8"))
+    files: list[str] = [toc["root"]]
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
@@ -41,8 +41,13 @@ def toc_chapters() -> list[str]:
             for item in node:
                 walk(item)
 
-    walk(toc)
-    return [f.removeprefix(CHAPTERS + "/").removesuffix(".ipynb") for f in files if f.startswith(CHAPTERS + "/")]
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return files
+
+
+def toc_chapters() -> list[str]:
+    """Names of the executed notebooks the table of contents includes, in book order."""
+    return [f.removeprefix(CHAPTERS + "/").removesuffix(".ipynb") for f in toc_files() if f.startswith(CHAPTERS + "/")]
 
 
 def _files_digest(paths: list[Path]) -> str:

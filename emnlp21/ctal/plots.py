@@ -58,6 +58,7 @@ def masked_reconstruction(model, ds, tokenizer, audio, lang: str, *, index: int 
     span = np.repeat(batch["mam_mask"][0].cpu().numpy(), k)
     for ax, (x, title) in zip(axes, panels):
         ax.imshow(mel(x), origin="lower", aspect="auto", vmin=-2.5, vmax=2.5, cmap="magma")
+        ax.grid(False)  # the theme's grid would cut across the spectrogram
         ax.set_title(title, fontsize=10)
         ax.set_ylabel(tr(lang, "mel band", "メル帯域"))
         for s in np.flatnonzero(np.diff(np.r_[0, span.astype(int)]) == 1):

@@ -13,7 +13,7 @@ grammatical, meaningless sentences in which meaning gives no hint (Gulordava+ 20
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd

@@ -166,6 +166,11 @@ class _Binary(Objective):
 
     predicted_fraction = 1.0
 
+    def __init__(self, rate: float = 0.15):
+        _check_rate("rate", rate)
+        super().__init__(rate=rate)
+        self.rate = rate
+
     def num_classes(self, tokenizer) -> int:
         return 1
 
@@ -181,11 +186,6 @@ class Shuffle(_Binary):
 
     name = "shuffle"
 
-    def __init__(self, rate: float = 0.15):
-        _check_rate("rate", rate)
-        super().__init__(rate=rate)
-        self.rate = rate
-
     def make_batch(self, input_ids, special_mask, tokenizer, generator):
         real = _real(input_ids, special_mask)
         out = shuffle_among(input_ids, choose(input_ids.shape, self.rate, real, generator), generator)
@@ -197,11 +197,6 @@ class Random(_Binary):
     """``rate`` of the real tokens are replaced by a different random token; labels 1 replaced / 0."""
 
     name = "random"
-
-    def __init__(self, rate: float = 0.15):
-        _check_rate("rate", rate)
-        super().__init__(rate=rate)
-        self.rate = rate
 
     def make_batch(self, input_ids, special_mask, tokenizer, generator):
         real = _real(input_ids, special_mask)

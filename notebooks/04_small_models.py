@@ -135,10 +135,7 @@ book.show_text(
 # :::
 
 # %%
-config = pt.PretrainConfig.for_corpus(
-    P.corpus_id, corpus.train, tok, layers=P.layers, hidden=P.hidden, heads=P.heads,
-    intermediate=P.intermediate, seq_len=P.seq_len, batch_size=P.batch_size, steps=P.steps, lr=P.lr,
-    seed=P.seed)
+config = pt.PretrainConfig.from_profile(P.corpus_id, corpus.train, tok, P)
 model = pt.pretrain(config, corpus.train, tok, device=P.device)
 speed = report.throughput(model)
 print(f"{model.name}: cache key {config.key()} ({'loaded' if model.from_cache else 'trained'}), "

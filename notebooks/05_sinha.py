@@ -93,10 +93,7 @@ P
 # %%
 corpus = corpora.load_corpus(max_words=P.max_words)
 tok = pt.train_tokenizer(corpus.train, vocab_size=P.vocab_size)
-base = pt.PretrainConfig.for_corpus(
-    P.corpus_id, corpus.train, tok, layers=P.layers, hidden=P.hidden, heads=P.heads,
-    intermediate=P.intermediate, seq_len=P.seq_len, batch_size=P.batch_size, steps=P.steps, lr=P.lr,
-    seed=P.seed)
+base = pt.PretrainConfig.from_profile(P.corpus_id, corpus.train, tok, P)
 variants = {v: sinha.variant_config(base, v, corpus.train, P.shuffle_seed) for v in P.variants}
 print(corpus)
 print(f"tokenizer: {len(tok):,} WordPiece tokens; model {P.layers} layers × {P.hidden} hidden, "

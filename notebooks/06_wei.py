@@ -135,9 +135,7 @@ design[["singular", "plural", "requested_sg", "count_sg", "distinct_sg", "reques
 # %%
 models, scored = [], []
 for s in P.seeds:
-    cfg = pt.PretrainConfig.for_corpus("wei-controlled", controlled.sentences, tok, layers=P.layers, hidden=P.hidden,
-                                       heads=P.heads, intermediate=P.intermediate, steps=P.steps,
-                                       batch_size=P.batch_size, seq_len=P.seq_len, lr=P.lr, seed=s)
+    cfg = pt.PretrainConfig.from_profile("wei-controlled", controlled.sentences, tok, P, seed=s)
     model = pt.pretrain(cfg, controlled.sentences, tok, device=str(device), progress=False)  # one line per model, not a bar per step
     models.append(model)
     scored.append(wei.evaluate(model, stimuli, counts, device=device, seed=s))

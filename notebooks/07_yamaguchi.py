@@ -61,10 +61,7 @@ from emnlp21 import yamaguchi as y
 
 corpus = corpora.load_corpus(max_words=P.max_words)
 tokenizer = pt.train_tokenizer(corpus.train, vocab_size=P.vocab_size)
-base = pt.PretrainConfig.for_corpus(
-    P.corpus_id, corpus.train, tokenizer, layers=P.layers, hidden=P.hidden, heads=P.heads,
-    intermediate=P.intermediate, seq_len=P.seq_len, batch_size=P.batch_size, steps=P.steps, lr=P.lr,
-    seed=P.seed)
+base = pt.PretrainConfig.from_profile(P.corpus_id, corpus.train, tokenizer, P)
 configs = {name: base.replace(objective=name) for name in P.objectives}
 print(f"corpus: {len(corpus.train):,} training sentences, {len(corpus.heldout):,} held out; "
       f"tokenizer: {len(tokenizer):,} WordPiece tokens; device: {device}")

@@ -22,6 +22,10 @@ def text_fingerprint(sentences: Iterable[str]) -> str:
     return h.hexdigest()[:16]
 
 
+# The fields a profile section sets; the rest keep their defaults.
+PROFILE_FIELDS = ("layers", "hidden", "heads", "intermediate", "seq_len", "batch_size", "steps", "lr", "seed")
+
+
 @dataclass(frozen=True)
 class PretrainConfig:
     """Everything that determines a pre-trained model; :meth:`key` (its hash) is the cache key.
@@ -80,6 +84,13 @@ class PretrainConfig:
         return cls(corpus_id=corpus_id, corpus_fingerprint=text_fingerprint(sentences),
                    tokenizer_fingerprint=tokenizer_fingerprint(tokenizer), vocab_size=len(tokenizer),
                    **fields)
+
+    @classmethod
+    def from_profile(cls, corpus_id: str, sentences: Iterable[str], tokenizer, params, **overrides) -> "PretrainConfig":
+        """``for_corpus`` with the model and training fields of a notebook's profile section, so every
+        chapter that copies small_models' fields builds the same configuration (one cache entry)."""
+        fields = {name: params[name] for name in PROFILE_FIELDS}
+        return cls.for_corpus(corpus_id, sentences, tokenizer, **{**fields, **overrides})
 
     def replace(self, **changes) -> "PretrainConfig":
         return dataclasses.replace(self, **changes)

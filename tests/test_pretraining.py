@@ -49,6 +49,9 @@ def test_tokenizer_round_trip(sentences, tok):
 def test_tokenizer_is_cached(sentences, tok):
     again = pt.train_tokenizer(sentences, vocab_size=1000)
     assert pt.tokenizer_fingerprint(again) == pt.tokenizer_fingerprint(tok)
+    before = pt.tokenizer_fingerprint(tok)
+    tok(sentences[:3], padding=True, truncation=True, max_length=8)  # sets call-time state on the backend
+    assert pt.tokenizer_fingerprint(tok) == before
     assert pt.tokenizer_fingerprint(pt.train_tokenizer(sentences[:-1], vocab_size=1000)) != pt.tokenizer_fingerprint(tok)
 
 
@@ -129,6 +132,11 @@ def test_pretraining_lowers_loss_and_is_cached(sentences, tok):
     assert not other.from_cache and other.path != first.path
     w = "encoder.embeddings.word_embeddings.weight"
     assert not torch.equal(other.model.state_dict()[w], first.model.state_dict()[w])
+    early = pt.load_checkpoint(first, 10)  # the step-10 weights, with their own fine-tuning cache key
+    assert early.log["step"].iloc[-1] <= 10 and early.config.key != cfg.key
+    assert not torch.equal(early.model.state_dict()[w], first.model.state_dict()[w])
+    with pytest.raises(KeyError, match="save_at"):
+        pt.load_checkpoint(first, 20)
 
 
 def test_corrupted_entry_is_rebuilt(sentences, tok):

@@ -1,4 +1,4 @@
-"""The book's driver: ``python -m emnlp21.book {execute,build,all} [--profile NAME] [--force]``."""
+"""The book's driver: ``python -m emnlp21.book {execute,build,all} [--profile NAME] [--force] [--only SECTION]``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from .execute import execute_book
+from .execute import execute, execute_book, section_of, toc_chapters
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,9 +15,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="execute the notebooks, build the site in both languages, or both")
     parser.add_argument("--profile", default="quick", help="parameter profile in profiles/ (default: quick)")
     parser.add_argument("--force", action="store_true", help="execute even the notebooks that are up to date")
+    parser.add_argument("--only", metavar="SECTION", action="append", default=[],
+                        help="execute only this chapter (e.g. sinha); repeatable")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    if args.step in ("execute", "all"):
+    if args.only:
+        names = {section_of(n): n for n in toc_chapters()}
+        unknown = [s for s in args.only if s not in names]
+        if unknown:
+            parser.error(f"unknown chapter(s) {unknown}; choose from {sorted(names)}")
+        for section in args.only:
+            execute(names[section], args.profile, force=args.force)
+    elif args.step in ("execute", "all"):
         execute_book(args.profile, force=args.force)
     if args.step in ("build", "all"):
         from .site import build_site

@@ -15,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .paths import build_dir  # noqa: E402
+from .paths import figures_dir  # noqa: E402
 
 LANGS = ("en", "ja")
 
@@ -45,7 +45,7 @@ def _display(obj, lang: str) -> None:
 
 
 def show_figure(draw: Callable[[str], "matplotlib.figure.Figure"], name: str) -> None:
-    """Draw ``draw(lang)`` for each language, save ``_build/figures/<name>.<lang>.png``, display both."""
+    """Draw ``draw(lang)`` for each language, save ``figures_dir()/<name>.<lang>.png``, display both."""
     from IPython.display import Image
 
     pngs: dict[str, bytes] = {}
@@ -55,7 +55,7 @@ def show_figure(draw: Callable[[str], "matplotlib.figure.Figure"], name: str) ->
         fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
         plt.close(fig)
         pngs[lang] = buf.getvalue()
-        (build_dir("figures") / f"{name}.{lang}.png").write_bytes(pngs[lang])
+        (figures_dir() / f"{name}.{lang}.png").write_bytes(pngs[lang])
         _display(Image(data=pngs[lang], format="png"), lang)
 
 

@@ -94,7 +94,7 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
     parameters = dict(parameters or {})
     target = root / CHAPTERS / f"{name}.ipynb"
     key = execution_key(name, profile, parameters)
-    section_claims = claims_dir() / f"{_section_of(name)}.json"
+    section_claims = claims_dir() / f"{section_of(name)}.json"
     if not force and _stored_key(target) == key and (section_claims.exists() or not _records_claims(source)):
         print(f"[book] {name}: up to date")
         return False
@@ -125,7 +125,7 @@ def _records_claims(source: Path) -> bool:
     return "claims.save()" in source.read_text(encoding="utf-8")
 
 
-def _section_of(name: str) -> str:
+def section_of(name: str) -> str:
     """``03_kobayashi`` -> ``kobayashi``: the profile section and claims file of a notebook."""
     return name.split("_", 1)[1] if name[:2].isdigit() else name
 
@@ -134,7 +134,7 @@ def execute_book(profile: str = "quick", force: bool = False) -> list[str]:
     """Execute every chapter in the TOC; drop claims of notebooks the TOC no longer lists."""
     names = toc_chapters()
     ran = [name for name in names if execute(name, profile, force=force)]
-    wanted = {_section_of(n) for n in names}
+    wanted = {section_of(n) for n in names}
     for stale in claims_dir().glob("*.json"):
         if stale.stem not in wanted:
             stale.unlink()

@@ -46,6 +46,13 @@ def build_dir(*parts: str) -> Path:
     return path
 
 
+def figures_dir() -> Path:
+    """Every figure as PNG, per language, for review and tests (``$EMNLP21_FIGURES`` redirects a test run)."""
+    path = Path(os.environ.get("EMNLP21_FIGURES") or build_dir("figures"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def claims_dir() -> Path:
     """One JSON file per notebook; the front page's scoreboard renders all of them."""
     return Path(os.environ.get("EMNLP21_CLAIMS") or build_dir("claims"))

@@ -29,12 +29,12 @@ from .modeling import PretrainingModel, build_encoder, flops_per_step
 from .objectives import MLM, Objective, TokenBatch, get_objective, objective_names, register_objective
 from .tasks import Task, build_tasks, locally_shuffle, swap_two_words
 from .tokenizer import tokenizer_fingerprint, train_tokenizer
-from .train import load_pretrained, pretrain
+from .train import load_checkpoint, load_pretrained, pretrain
 
 __all__ = [
     "LIBRARY_VERSION", "Pretrained", "PretrainConfig", "text_fingerprint", "pack_sequences",
     "FinetuneConfig", "finetune", "finetune_suite", "summarise", "PretrainingModel", "build_encoder",
     "flops_per_step", "MLM", "Objective", "TokenBatch", "get_objective", "objective_names",
     "register_objective", "Task", "build_tasks", "locally_shuffle", "swap_two_words",
-    "tokenizer_fingerprint", "train_tokenizer", "load_pretrained", "pretrain",
+    "tokenizer_fingerprint", "train_tokenizer", "load_checkpoint", "load_pretrained", "pretrain",
 ]

@@ -44,3 +44,27 @@ def baseline_table(summary: pd.DataFrame, tasks: dict[str, Task], lang: str, met
         " / ".join(str(v) for v in tasks[t].sizes().values()) for t in table.index]
     table.index.name = tr(lang, f"task ({metric}, test)", f"タスク（{metric}, 評価データ）")
     return table
+
+
+def draw_benchmark(table: pd.DataFrame, lang: str):
+    """Tokens/s and MFU of our loop beside ``transformers.Trainer`` (a :func:`~.benchmark.compare_with_trainer` table)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.2))
+    colors = ["#4C72B0", "#999999"]
+    for ax, column, label in ((axes[0], "tokens_per_s", tr(lang, "training tokens per second", "学習トークン毎秒")),
+                              (axes[1], "mfu", tr(lang, "model FLOPs utilisation", "モデル FLOPs 利用率 (MFU)"))):
+        values = table[column] * (100 if column == "mfu" else 1)
+        ax.barh(table.index, values, color=colors[:len(table)])
+        for y, v in enumerate(values):
+            ax.text(v, y, f" {v:,.0f}{' %' if column == 'mfu' else ''}", va="center", fontsize=9)
+        ax.set_xlabel(label + (" (%)" if column == "mfu" else ""))
+        ax.set_xlim(0, values.max() * 1.3)
+        ax.invert_yaxis()
+    axes[1].set_yticks([])
+    fig.suptitle(tr(lang, f"Same model, data and steps on {table.attrs.get('device', '?')} "
+                          f"({table.attrs.get('threads', '?')} threads)",
+                    f"同じモデル・データ・ステップ数，{table.attrs.get('device', '?')}"
+                    f"（{table.attrs.get('threads', '?')} スレッド）"), fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -120,12 +120,12 @@ def _word_order(seed: int) -> tuple[pd.DataFrame, dict]:
     texts = _short(hedge_sentences(), "text", 6, 40)["text"].tolist()
     rng = random.Random(seed)
     labels = [rng.randint(0, 1) for _ in texts]
-    shuffled = [t if y else _changed(locally_shuffle, t, rng) for t, y in zip(texts, labels)]
+    shuffled = [t if y else changed(locally_shuffle, t, rng) for t, y in zip(texts, labels)]
     return (pd.DataFrame({"text": shuffled, "label": labels}),
             {"order_sensitive": True, "source": "CoNLL-2010 sentences, natural vs shuffled in windows of 3"})
 
 
-def _changed(perturb: Callable[[str, random.Random], str], text: str, rng: random.Random, tries: int = 10) -> str:
+def changed(perturb: Callable[[str, random.Random], str], text: str, rng: random.Random, tries: int = 10) -> str:
     for _ in range(tries):  # a shuffle may give the sentence back unchanged; retry
         new = perturb(text, rng)
         if new != text:

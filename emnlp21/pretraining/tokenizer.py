@@ -15,8 +15,18 @@ _TOKENIZER_VERSION = "wordpiece-1"
 
 
 def tokenizer_fingerprint(tokenizer) -> str:
-    """A hash of the tokenizer's full definition (vocabulary, normaliser, special tokens)."""
-    return hashlib.sha256(tokenizer.backend_tokenizer.to_str().encode("utf-8")).hexdigest()[:16]
+    """A hash of the tokenizer's full definition (vocabulary, normaliser, special tokens).
+
+    Padding and truncation are left out: ``tokenizer(..., padding=True)`` sets them on the backend as
+    call-time state, which must not make the same tokenizer look like another one."""
+    backend = tokenizer.backend_tokenizer
+    if backend.padding is not None or backend.truncation is not None:
+        from tokenizers import Tokenizer
+
+        backend = Tokenizer.from_str(backend.to_str())
+        backend.no_padding()
+        backend.no_truncation()
+    return hashlib.sha256(backend.to_str().encode("utf-8")).hexdigest()[:16]
 
 
 def _wrap(backend):

@@ -26,6 +26,24 @@ def _checkpoint_name(step: int) -> str:
     return f"step-{step:07d}.safetensors"
 
 
+def load_checkpoint(pretrained: Pretrained, step: int) -> Pretrained:
+    """The model of an intermediate checkpoint of ``pretrained`` (kept with ``save_at``), as a
+    :class:`Pretrained` whose log stops at that step. Loaded with safetensors (no pickle)."""
+    from safetensors.torch import load_file
+
+    if step not in pretrained.checkpoints:
+        kept = sorted(pretrained.checkpoints)
+        raise KeyError(f"no checkpoint at step {step}; kept: {kept}. Pre-train with save_at=[..., {step}].")
+    model = PretrainingModel.from_config(pretrained.config, pretrained.tokenizer)
+    model.load_state_dict(load_file(pretrained.checkpoints[step]))
+    model.eval()
+    # The fine-tuning cache is keyed by the configuration: give the checkpoint its own key, which no
+    # trained configuration can have (a run with steps=step would differ in its learning-rate schedule).
+    config = pretrained.config.replace(library_version=f"{pretrained.config.library_version}@step{step}")
+    log = pretrained.log[pretrained.log.step <= step].reset_index(drop=True) if pretrained.log is not None else None
+    return Pretrained(model, pretrained.tokenizer, log, config, pretrained.path, True, {})
+
+
 def load_pretrained(config: PretrainConfig, tokenizer=None, *, save_at: Sequence[int] = ()) -> Pretrained | None:
     """The cached model of ``config``, or None when there is no valid entry (missing, corrupted,
     or lacking one of the intermediate checkpoints in ``save_at``)."""

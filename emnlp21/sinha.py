@@ -252,6 +252,51 @@ def mean_accuracy_gap(means, tasks: Sequence[str] | None = None):
     return avg.loc["MN"] - avg
 
 
+def draw_loss_curves(models, lang: str, title: str):
+    """Pre-training loss per variant (``models``: name → the toolkit's Pretrained); MRI has none."""
+    import matplotlib.pyplot as plt
+
+    from .book import tr
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    for v, m in models.items():
+        if len(m.log):
+            ax.plot(m.log["step"], m.log["loss"], label=v, lw=1.4, ls="--" if v in ("MNP", "MUG") else "-")
+    ax.set(xlabel=tr(lang, "step", "ステップ"), ylabel=tr(lang, "MLM loss (train)", "MLM 損失 (学習)"), title=title)
+    ax.legend(ncol=2, fontsize=8)
+    return fig
+
+
+ATTRACTED = ("pp", "subject_relative", "object_relative")
+
+
+def agreement_accuracy(probe, pretrained, device="cpu"):
+    """Per construction of ``probe`` (:func:`emnlp21.grammar.agreement_probe` items), the % of items
+    where ``pretrained`` scores the agreeing verb form above the other one (zero-shot, chance 50 %)."""
+    from .wei.scoring import score_natural
+
+    return 100 - 100 * score_natural(probe, pretrained, device=device).groupby("construction")["error"].mean()
+
+
+def draw_agreement_curve(curve, lang: str):
+    """Zero-shot agreement against pre-training step (``curve``: rows step, columns ``none`` and ``attractor``)."""
+    import matplotlib.pyplot as plt
+
+    from .book import tr
+
+    labels = {"none": tr(lang, "no attractor", "誘引名詞なし"), "attractor": tr(lang, "with an attractor", "誘引名詞あり")}
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    for col, label in labels.items():
+        ax.plot(curve.index, curve[col], marker="o", label=label)
+    ax.axhline(50, color="grey", lw=1, ls=":")
+    ax.set(xlabel=tr(lang, "pre-training step", "事前学習ステップ"), ylim=(0, 102),
+           ylabel=tr(lang, "agreeing form preferred (%)", "一致する形を選んだ割合 (%)"),
+           title=tr(lang, "MN's zero-shot agreement during pre-training (chance 50 %)",
+                    "MN のゼロショット一致の推移（チャンス 50 %）"))
+    ax.legend(fontsize=8)
+    return fig
+
+
 # --- the chapter's claims, computed from a variant × task frame of mean accuracies -------------
 
 # Tolerances (accuracy points, 0–100) for "within a few points", "≫" and "near chance".
@@ -306,3 +351,66 @@ def claim_numbers(means, order_free: Sequence[str], order_sensitive: Sequence[st
 def near_chance(accuracy: float, n: int, chance: float = 0.5, z: float = 3.0) -> bool:
     """Is an accuracy (fraction) within ``z`` binomial standard errors of ``chance`` on ``n`` items?"""
     return abs(accuracy - chance) <= z * float(np.sqrt(chance * (1 - chance) / n))
+
+
+def add_claims(claims, ours: dict[str, dict], paper: dict[str, dict], *, order_free: Sequence[str],
+               order_sensitive: Sequence[str], prefix: str = "sinha", setting: tuple[str, str] = ("", "")) -> None:
+    """Add the chapter's comparative claims, judged by :func:`claim_numbers` on our table (``ours``)
+    and quoted from the paper's (``paper``), to a :class:`~emnlp21.book.Claims` board.
+
+    ``prefix`` names a setting's claims (``sinha`` for real text, ``sinha.grammar`` for the grammar);
+    ``setting`` is appended to the English and Japanese statements (e.g. ``(grammar)``).
+    """
+    src = "Sinha+ 2021, Table 1 and §4.1 (paper's values recomputed from Table 1)"
+    free, sens = ", ".join(order_free), ", ".join(order_sensitive)
+    en_tail, ja_tail = (f" {setting[0]}" if setting[0] else ""), setting[1]
+
+    def numbers(c):
+        return {k: v for k, v in c.items() if k != "holds"}
+
+    c = ours["m1_close"]
+    claims.add(f"{prefix}.m1-close-to-mn",
+               en=f"M1 (words shuffled) is within {CLOSE_POINTS:g} points of MN on the order-free tasks "
+                  f"(while pre-training gains at least {FAR_POINTS:g} points over MRI there){en_tail}.",
+               ja=f"M1 (単語をシャッフル) は語順不要のタスクで MN との差が {CLOSE_POINTS:g} ポイント以内 "
+                  f"(かつ事前学習が MRI より {FAR_POINTS:g} ポイント以上の効果を持つ){ja_tail}。",
+               paper=f"MN − M1 = {paper['m1_close']['gap']:.1f} points (SST-2, MRPC, QQP, QNLI); 3.3 over all accuracy tasks",
+               source=src, holds=c["holds"], numbers=numbers(c),
+               ours=f"MN − M1 = {c['gap']:.1f} points ({free}); MN − MRI = {c.get('pretraining_gain', float('nan')):.1f}")
+    if "ngram_trend" in ours:
+        c = ours["ngram_trend"]
+        chain = [v for v in ("MN", "M4", "M3", "M2", "M1") if f"mean_{v}" in c]
+        claims.add(f"{prefix}.ngram-trend",
+                   en=f"More local order helps smoothly: mean accuracy MN ≥ M4 ≥ M3 ≥ M2 ≥ M1 ({TREND_TOLERANCE:g}-point "
+                      f"tolerance), with MN at least {2 * TREND_TOLERANCE:g} points ahead of M1{en_tail}.",
+                   ja=f"局所的な語順を残すほど性能が上がる: 平均精度 MN ≥ M4 ≥ M3 ≥ M2 ≥ M1 (許容差 {TREND_TOLERANCE:g} ポイント)，"
+                      f"かつ MN が M1 を {2 * TREND_TOLERANCE:g} ポイント以上上回る{ja_tail}。",
+                   paper=" > ".join(f"{v} {paper['ngram_trend'][f'mean_{v}']:.1f}" for v in ("MN", "M4", "M3", "M2", "M1")),
+                   source=src, holds=c["holds"], numbers=numbers(c),
+                   ours=" / ".join(f"{v} {c[f'mean_{v}']:.1f}" for v in chain)
+                   + f" (ordered steps: {c['share']:.0%}; MN − M1 = {c['spread']:.1f})")
+    if "m1_beats_mnp" in ours:
+        c = ours["m1_beats_mnp"]
+        claims.add(f"{prefix}.m1-beats-mnp",
+                   en=f"M1 beats MNP (no positions) by at least {FAR_POINTS:g} points: positions matter even for "
+                      f"shuffled text{en_tail}.",
+                   ja=f"M1 は MNP (位置埋め込みなし) を {FAR_POINTS:g} ポイント以上上回る: シャッフル文でも位置が重要{ja_tail}。",
+                   paper=f"M1 − MNP = {paper['m1_beats_mnp']['diff']:.1f} points", source=src,
+                   ours=f"M1 − MNP = {c['diff']:.1f} points", holds=c["holds"], numbers=numbers(c))
+    if "baselines_bottom" in ours:
+        c = ours["baselines_bottom"]
+        claims.add(f"{prefix}.baselines-bottom",
+                   en=f"MUG, MNP and MRI are all below every shuffled-corpus model (mean accuracy){en_tail}.",
+                   ja=f"MUG・MNP・MRI はどれも，シャッフルコーパスで学習したどのモデルよりも低い (平均精度){ja_tail}。",
+                   paper=f"best baseline {paper['baselines_bottom']['best_baseline']:.1f} < worst of MN–M1 "
+                         f"{paper['baselines_bottom']['worst_shuffled']:.1f}", source=src,
+                   ours=f"best baseline {c['best_baseline']:.1f} vs worst of MN–M1 {c['worst_shuffled']:.1f}",
+                   holds=c["holds"], numbers=numbers(c))
+    c = ours["order_gap"]
+    claims.add(f"{prefix}.order-task-larger-gap",
+               en=f"The order-sensitive task shows a larger MN − M1 gap than the order-free tasks "
+                  f"(by ≥ {ORDER_GAP_MARGIN:g} point){en_tail}.",
+               ja=f"語順が必要なタスクでは，語順不要のタスクより MN − M1 の差が大きい ({ORDER_GAP_MARGIN:g} ポイント以上){ja_tail}。",
+               paper=f"PAWS {paper['order_gap']['gap_order']:.1f} vs {paper['order_gap']['gap_free']:.1f} points",
+               source=src, ours=f"{sens} {c['gap_order']:.1f} vs {c['gap_free']:.1f} points",
+               holds=c["holds"], numbers=numbers(c))

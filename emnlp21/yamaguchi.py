@@ -410,26 +410,6 @@ def _label_name(objective: Objective, label: int, tokenizer) -> str:
     return tokenizer.convert_ids_to_tokens(label)  # MLM: the token to recover
 
 
-def checkpoint_model(pretrained, step: int):
-    """The model of an intermediate checkpoint of ``pretrained`` (kept with ``save_at``), as a
-    :class:`~.pretraining.Pretrained` whose log stops at that step. Loaded with safetensors (no pickle)."""
-    from safetensors.torch import load_file
-
-    from .pretraining import Pretrained, PretrainingModel
-
-    if step not in pretrained.checkpoints:
-        kept = sorted(pretrained.checkpoints)
-        raise KeyError(f"no checkpoint at step {step}; kept: {kept}. Pre-train with save_at=[..., {step}].")
-    model = PretrainingModel.from_config(pretrained.config, pretrained.tokenizer)
-    model.load_state_dict(load_file(pretrained.checkpoints[step]))
-    model.eval()
-    # The fine-tuning cache is keyed by the configuration: give the checkpoint its own key, which no
-    # trained configuration can have (a run with steps=step would differ in its learning-rate schedule).
-    config = pretrained.config.replace(library_version=f"{pretrained.config.library_version}@step{step}")
-    log = pretrained.log[pretrained.log.step <= step].reset_index(drop=True) if pretrained.log is not None else None
-    return Pretrained(model, pretrained.tokenizer, log, config, pretrained.path, True, {})
-
-
 # --------------------------------------------------------------------------- tables and figures
 
 NO_PRETRAINING = "none"
@@ -474,6 +454,68 @@ def score_table(scores: pd.DataFrame, lang: str, order: Sequence[str]) -> pd.Dat
     return table
 
 
+def compute_curve(averages: pd.DataFrame, flops: dict[str, float], steps: Sequence[int]) -> pd.DataFrame:
+    """Points (model, step, pflops, mean, std) of the downstream average against pre-training compute.
+
+    ``averages`` is :func:`average_by_seed` indexed by model name, where a checkpoint of objective
+    ``name`` at ``step`` is named ``name@step``, the final model ``name`` (at ``max(steps)``) and the
+    untrained encoder :data:`NO_PRETRAINING` (at step 0 for every objective); ``flops`` maps each
+    objective to its FLOPs per step."""
+    final = max(steps)
+    points = []
+    for name, per_step in flops.items():
+        for step in [0, *sorted(steps)]:
+            key = NO_PRETRAINING if step == 0 else (name if step == final else f"{name}@{step}")
+            points.append({"model": name, "step": step, "pflops": step * per_step / 1e15,
+                           "mean": averages.loc[key, "mean"], "std": averages.loc[key, "std"]})
+    return pd.DataFrame(points)
+
+
+def add_downstream_claims(claims, averages: pd.DataFrame, objectives: Sequence[str], *, near_points: float,
+                          curve: pd.DataFrame | None = None, prefix: str = "yamaguchi",
+                          setting: tuple[str, str] = ("", "")) -> None:
+    """The fine-tuning claims, judged on :func:`average_by_seed` (indexed by model) of one setting:
+    Shuffle+Random near MLM, every objective above no pre-training and, given a compute ``curve``
+    with intermediate checkpoints, Shuffle+Random at least MLM's average at every checkpoint."""
+    avg = averages["mean"]
+    mlm, sr, floor = avg["mlm"], avg["shuffle_random"], avg[NO_PRETRAINING]
+    en_tail, ja_tail = (f" {setting[0]}" if setting[0] else ""), setting[1]
+    claims.add(
+        f"{prefix}.shuffle-random-near-mlm",
+        en=f"Shuffle+Random reaches MLM's fine-tuning average within {near_points:g} points (or beats it), "
+           f"where MLM itself beats no pre-training by more than that{en_tail}.",
+        ja=f"Shuffle+Random の fine-tuning 平均は MLM との差が {near_points:g} 点以内（または上回る）。"
+           f"ただし MLM 自体が事前学習なしをその幅以上に上回ること{ja_tail}。",
+        paper="comparable or better than MLM on GLUE (BERT-base)", source=PAPER_SOURCE,
+        # "Near MLM" says nothing when MLM is itself at the no-pre-training floor: both would be at chance.
+        ours=f"S+R {sr:.1f} vs MLM {mlm:.1f} (Δ {sr - mlm:+.1f}); MLM − no pre-training {mlm - floor:+.1f}",
+        holds=bool(sr >= mlm - near_points and mlm - floor > near_points),
+        numbers={"shuffle_random": sr, "mlm": mlm, "no_pretraining": floor})
+    claims.add(
+        f"{prefix}.all-beat-no-pretraining",
+        en=f"Every pre-training objective beats the randomly initialised encoder on the fine-tuning average{en_tail}.",
+        ja=f"どの事前学習目的関数も，fine-tuning 平均でランダム初期化のエンコーダを上回る{ja_tail}。",
+        paper="all objectives outperform no pre-training (GLUE tables)", source=PAPER_SOURCE,
+        ours=", ".join(f"{label(n)} {avg[n] - floor:+.1f}" for n in objectives) + f" over {floor:.1f}",
+        holds=bool(all(avg[n] > floor for n in objectives)),
+        numbers={n: avg[n] - floor for n in objectives})
+    if curve is None:
+        return
+    inner = curve[(curve.step > 0) & (curve.step < curve.step.max())]
+    if inner.empty:
+        return
+    at = inner.pivot(index="step", columns="model", values="mean")
+    ahead = at["shuffle_random"] - at["mlm"]
+    claims.add(
+        f"{prefix}.shuffle-random-more-efficient",
+        en=f"At every intermediate checkpoint (same data seen), Shuffle+Random's fine-tuning average is at least "
+           f"MLM's{en_tail}.",
+        ja=f"どの途中チェックポイントでも（同じデータ量で），Shuffle+Random の fine-tuning 平均は MLM 以上{ja_tail}。",
+        paper="Shuffle+Random is more data- and compute-efficient than MLM", source=PAPER_SOURCE,
+        ours=", ".join(f"step {s}: {d:+.1f}" for s, d in ahead.items()) + " (S+R − MLM)",
+        holds=bool((ahead >= 0).all()), numbers={f"step_{s}": d for s, d in ahead.items()})
+
+
 def draw_step_cost(timing: pd.DataFrame, lang: str):
     import matplotlib.pyplot as plt
 
@@ -516,12 +558,15 @@ def draw_compute_curve(curve: pd.DataFrame, lang: str):
 
     from .book import tr
 
+    # the largest unit in which the biggest budget is at least 1 (a CPU profile spends TFLOPs, not PFLOPs)
+    scale, unit = next(((f, u) for f, u in ((1, "PFLOPs"), (1e3, "TFLOPs"), (1e6, "GFLOPs"))
+                        if curve.pflops.max() * f >= 1), (1e6, "GFLOPs"))
     fig, ax = plt.subplots(figsize=(6.2, 3.8))
     for i, (name, part) in enumerate(curve.groupby("model", sort=False)):
         part = part.sort_values("pflops")
-        ax.errorbar(part.pflops, part["mean"], yerr=part["std"].fillna(0), marker="o", capsize=3,
+        ax.errorbar(part.pflops * scale, part["mean"], yerr=part["std"].fillna(0), marker="o", capsize=3,
                     label=label(name, lang), color=f"C{i}")
-    ax.set_xlabel(tr(lang, "pre-training compute (PFLOPs)", "事前学習の計算量 (PFLOPs)"))
+    ax.set_xlabel(tr(lang, f"pre-training compute ({unit})", f"事前学習の計算量 ({unit})"))
     ax.set_ylabel(tr(lang, "fine-tuning average (points)", "fine-tuning 平均 (点)"))
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()

@@ -97,3 +97,15 @@ def test_pretraining_chapters_share_one_natural_mlm_model(profile):
     sections = [parameters(s, {"profile": profile}) for s in ("small_models", "sinha", "yamaguchi")]
     for field in SHARED_MODEL_FIELDS:
         assert len({repr(p[field]) for p in sections}) == 1, f"{profile}: {field} differs between sections"
+
+
+GRAMMAR_FIELDS = ("grammar_sentences", "grammar_vocab", "grammar_steps", "grammar_seq_len", "grammar_batch_size",
+                  "grammar_lr", "grammar_dropout", "grammar_checkpoint_steps")
+
+
+@pytest.mark.parametrize("profile", ["quick", "full"])
+def test_grammar_chapters_share_one_grammar_mlm_model(profile):
+    """Sinha's grammar MN and Yamaguchi's grammar MLM are one cache entry (checkpoints included)."""
+    sinha, yamaguchi = (parameters(s, {"profile": profile}) for s in ("sinha", "yamaguchi"))
+    for field in GRAMMAR_FIELDS:
+        assert repr(sinha[field]) == repr(yamaguchi[field]), f"{profile}: {field} differs between sinha and yamaguchi"

@@ -235,16 +235,24 @@ def test_notebook_runs_end_to_end_in_miniature(tmp_path, monkeypatch):
     subprocess.run([sys.executable, "-m", "jupytext", "--to", "ipynb", str(root / "notebooks/05_sinha.py"),
                     "-o", str(nb)], check=True, capture_output=True)
     monkeypatch.setenv("EMNLP21_CLAIMS", str(tmp_path / "claims"))
+    monkeypatch.setenv("EMNLP21_FIGURES", str(tmp_path / "figures"))  # the book's own figures stay as they are
     import papermill
 
     papermill.execute_notebook(str(nb), str(tmp_path / "out.ipynb"), cwd=str(root), progress_bar=False,
                                parameters={"sinha": {"max_words": 100_000, "steps": 20, "n_train": 200,
                                                      "n_eval": 100, "finetune_seeds": [0],
-                                                     "finetune_epochs": 1, "leak_sentences": 500}})
+                                                     "finetune_epochs": 1, "leak_sentences": 500,
+                                                     "grammar_sentences": 5000, "grammar_steps": 30,
+                                                     "grammar_checkpoint_steps": [10], "grammar_probe_items": 100,
+                                                     "grammar_mri_inits": 2, "grammar_agreement_steps": 30,
+                                                     "grammar_agreement_checkpoints": [10]}})
     claims = json.loads((tmp_path / "claims" / "sinha.json").read_text())
     assert {c["id"] for c in claims} >= {"sinha.m1-close-to-mn", "sinha.ngram-trend", "sinha.m1-beats-mnp",
-                                         "sinha.baselines-bottom", "sinha.order-task-larger-gap"}
+                                         "sinha.baselines-bottom", "sinha.order-task-larger-gap",
+                                         "sinha.grammar.m1-close-to-mn", "sinha.grammar.order-task-larger-gap",
+                                         "sinha.grammar.mn-learns-agreement"}
     mnp = next(c for c in claims if c["id"] == "sinha.mnp-chance-on-order-task")
     assert mnp["holds"], mnp  # true by construction at any scale
     for lang in ("en", "ja"):
-        assert (root / "_build" / "figures" / f"sinha-ngram.{lang}.png").is_file()
+        for figure in ("sinha-ngram", "sinha-grammar-loss", "sinha-grammar-agreement"):
+            assert (tmp_path / "figures" / f"{figure}.{lang}.png").is_file(), f"{figure}.{lang}.png was not drawn"

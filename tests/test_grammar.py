@@ -1,0 +1,102 @@
+"""The controlled grammar: determinism, vocabulary, and the two tasks' designed properties."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from emnlp21 import grammar as g
+
+
+def _noun_numbers() -> dict[str, int]:
+    out = {}
+    for lex in g.LEXICON.values():
+        for sg, pl in lex["nouns"]:
+            out[sg], out[pl] = 0, 1
+    return out
+
+
+NOUN_NUMBER = _noun_numbers()
+FIELD_OF = {w: f for f, lex in g.LEXICON.items()
+            for key in ("nouns", "vt", "vi") for forms in lex[key] for w in forms} | {
+    w: f for f, lex in g.LEXICON.items() for w in lex["adj"]}
+FUNCTION_WORDS = {"the", "that", "is", "are", "by", "."} | set(g.PREPOSITIONS)
+
+
+def test_corpus_is_deterministic_and_uses_only_the_lexicon():
+    a, b = g.generate_corpus(500, seed=3), g.generate_corpus(500, seed=3)
+    assert a == b and a != g.generate_corpus(500, seed=4)
+    words = Counter(w for s in a for w in s.split())
+    assert set(words) <= set(FIELD_OF) | FUNCTION_WORDS
+    assert all(s.endswith(" .") and s.startswith("the ") for s in a)
+
+
+def test_each_sentence_stays_in_one_field():
+    for s in g.generate_corpus(300, seed=0):
+        fields = {FIELD_OF[w] for w in s.split() if w in FIELD_OF}
+        assert len(fields) == 1, s
+
+
+def test_agreement_items_mask_the_agreeing_verb_of_the_head():
+    items = g.agreement_probe(300, seed=0)
+    assert set(items.construction) == {"pp", "subject_relative", "object_relative"}
+    for masked, correct, wrong, number in zip(items.masked, items.correct, items.wrong, items.number):
+        words = masked.split()
+        assert words.count("[MASK]") == 1 and correct != wrong
+        head = next(w for w in words[1:3] if w in NOUN_NUMBER)  # the [adj] noun after "the"
+        assert NOUN_NUMBER[head] == ("sg", "pl").index(number)
+        others = [w for w in words[words.index(head) + 1:words.index("[MASK]")] if w in NOUN_NUMBER]
+        assert [NOUN_NUMBER[w] for w in others] == [1 - NOUN_NUMBER[head]]  # exactly one attractor, other number
+        # the bag of words cannot tell: head and attractor have opposite numbers in every item
+    assert g.agreement_probe(50, seed=1).equals(g.agreement_probe(50, seed=1))
+
+
+def test_a_bag_of_words_is_at_chance_on_agreement():
+    """Swapping head and attractor keeps the words and flips the answer: a bag of words cannot see it."""
+    items = g.agreement_probe(1600, seed=0)
+    y = (items.number == "pl").astype(int).to_numpy()  # the plural form is the right answer
+    acc = _bag_of_words_accuracy(items.masked[:1200], y[:1200], items.masked[1200:], y[1200:])
+    assert abs(acc - 0.5) < 3 * np.sqrt(0.25 / 400), acc
+
+
+@pytest.fixture(scope="module")
+def tasks():
+    return g.build_grammar_tasks(n_train=600, n_eval=300, seed=0)
+
+
+def test_topic_splits_use_disjoint_content_words(tasks):
+    t = tasks["topic"]
+    content = lambda df: {w for s in df.text for w in s.split() if w in FIELD_OF}  # noqa: E731
+    assert content(t.train).isdisjoint(content(t.test))
+    assert content(t.train).isdisjoint(content(t.dev))
+    for text, label in zip(t.test.text, t.test.label):  # the label is the field of every content word
+        assert {FIELD_OF[w] for w in text.split() if w in FIELD_OF} == {g.FIELDS[label]}
+
+
+def test_topic_is_solvable_from_words_seen_in_training(tasks):
+    """Sanity of the labels: on the training half of the lexicon a bag of words solves topic."""
+    t = tasks["topic"]
+    assert _bag_of_words_accuracy(t.train.text[:400], t.train.label[:400], t.train.text[400:], t.train.label[400:]) > 0.95
+
+
+def test_an_empty_corpus_is_a_clear_error():
+    with pytest.raises(ValueError, match="positive"):
+        g.generate_corpus(0)
+
+
+def _bag_of_words_accuracy(train_texts, train_y, test_texts, test_y) -> float:
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = CountVectorizer(token_pattern=r"\S+")
+    clf = LogisticRegression(max_iter=2000).fit(vec.fit_transform(train_texts), train_y)
+    return float((clf.predict(vec.transform(test_texts)) == np.asarray(test_y)).mean())
+
+
+def test_word_order_is_at_chance_for_a_bag_of_words(tasks):
+    t = tasks["word_order"]
+    assert t.order_sensitive and abs(t.train.label.mean() - 0.5) < 0.06
+    natural = t.train.text[t.train.label == 1]
+    assert natural.str.match(r"^the .* \.$").all()  # as generated
+    acc = _bag_of_words_accuracy(t.train.text, t.train.label, t.test.text, t.test.label)
+    assert abs(acc - 0.5) < 3 * np.sqrt(0.25 / len(t.test)), acc

@@ -1,12 +1,15 @@
-"""CTAL chapter: synthesis, features, frame masking, the audio stream's attention, EER."""
+"""CTAL chapter: synthesis, features and their normalisation, the data design, frame masking, the audio
+stream's attention, EER, the fine-tuning cache."""
 
+import json
 import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
-from emnlp21.ctal import features, synth, tasks, train
+from emnlp21.ctal import data, features, probe, synth, tasks, train
 from emnlp21.ctal.model import CTAL, CTALConfig
 
 needs_tts = pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("flite") is None,
@@ -26,6 +29,9 @@ def test_synthesis_is_deterministic_and_has_speech_length(engine, voice, variant
     assert 0.6 * expected < seconds < 1.6 * expected
     slow = synth.synthesise(TEXT, spk, synth.Prosody(rate=0.6))
     assert len(slow) > 1.3 * len(synth.synthesise(TEXT, spk, synth.Prosody(rate=1.0)))
+    loud = synth.synthesise(TEXT, spk, synth.Prosody(volume=2.0))
+    plain = synth.synthesise(TEXT, spk, synth.Prosody())
+    np.testing.assert_allclose(loud, 2.0 * plain, rtol=1e-6)  # a gain, after the (relative) trim
 
 
 def test_features_shape_and_deltas_match_librosa():
@@ -33,18 +39,61 @@ def test_features_shape_and_deltas_match_librosa():
 
     rng = np.random.default_rng(0)
     t = np.arange(16000) / 16000
-    y = (np.sin(2 * np.pi * 220 * t * (1 + t)) + 0.05 * rng.normal(size=t.size)).astype(np.float32)
-    cfg = features.FeatureConfig(normalise=False)
-    f = features.extract(y, cfg)
+    y = (30 * np.sin(2 * np.pi * 220 * t * (1 + t)) + 1.5 * rng.normal(size=t.size)).astype(np.float32)
+    f = features.extract(y)  # raw: no normalisation inside extract()
     assert f.shape == (1 + 16000 // 160, 160)
-    mel = features.log_mel(y, cfg)
+    mel = features.log_mel(y)
     np.testing.assert_allclose(f[:, :80], mel.T, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(f[:, 80:], librosa.feature.delta(mel).T, rtol=1e-4, atol=1e-4)
-    g = features.extract(y)
+    g = features.per_utterance(f)
     np.testing.assert_allclose(g.mean(0), 0, atol=1e-4)
     np.testing.assert_allclose(g.std(0), 1, atol=1e-3)
+    louder = features.extract(2 * y)  # +6 dB: log-mel up by log 4, erased by per-utterance normalisation only
+    assert f[:, :80].min() > np.log(1e-2)  # loud enough everywhere for the 1e-6 of log(x + 1e-6) not to matter
+    np.testing.assert_allclose(louder[:, :80] - f[:, :80], np.log(4.0), atol=1e-3)
+    np.testing.assert_allclose(features.per_utterance(louder), g, atol=1e-3)
     with pytest.raises(ValueError, match="too short"):
         features.extract(y[:100])
+
+
+def _fake_set(name, n, rng, *, offset=0.0, scale=1.0, **columns):
+    feats = [(offset + scale * rng.normal(size=(int(rng.integers(30, 80)), 6))).astype(np.float32) for _ in range(n)]
+    table = pd.DataFrame({"text": [f"utterance {i}" for i in range(n)], **columns})
+    return data.SpeechSet(name, table, feats, f"{name}-key")
+
+
+def test_dataset_normaliser_standardises_the_set_it_was_fitted_on_and_only_that():
+    rng = np.random.default_rng(0)
+    sets = {"pretrain": _fake_set("pretrain", 20, rng, offset=3.0, scale=2.0),
+            "emotion": _fake_set("emotion", 10, rng, offset=5.0, scale=1.0)}
+    out, norm = data.normalise_sets(sets, "dataset")
+    frames = np.concatenate(out["pretrain"].features)
+    np.testing.assert_allclose(frames.mean(0), 0, atol=1e-5)
+    np.testing.assert_allclose(frames.std(0), 1, atol=1e-4)
+    other = np.concatenate(out["emotion"].features)  # same statistics applied: (5 - 3) / 2 = +1 on average
+    np.testing.assert_allclose(other.mean(0), 1.0, atol=0.15)
+    np.testing.assert_allclose(other.std(0), 0.5, atol=0.1)
+    # the level difference between utterances survives; per-utterance normalisation removes it
+    means = [f.mean() for f in out["emotion"].features]
+    assert np.ptp(means) > 0.05
+    utt, none = data.normalise_sets(sets, "utterance")
+    assert none is None and all(abs(f.mean()) < 1e-5 for f in utt["emotion"].features)
+    keys = {out["emotion"].key, utt["emotion"].key, sets["emotion"].key}
+    assert len(keys) == 3  # anything computed from the features is keyed by their normalisation
+    real = data.normalise_like(sets["emotion"], "dataset", norm)
+    np.testing.assert_allclose(real.features[0], out["emotion"].features[0])
+    with pytest.raises(ValueError):
+        data.normalise_sets(sets, "per-speaker")
+
+
+def test_pooled_probe_sees_no_level_after_per_utterance_normalisation():
+    rng = np.random.default_rng(1)
+    ds = _fake_set("x", 5, rng, offset=2.0)
+    x = probe.pooled([features.per_utterance(f) for f in ds.features])
+    d = 6
+    np.testing.assert_allclose(x[:, :d], 0, atol=1e-5)  # means
+    np.testing.assert_allclose(x[:, d:2 * d], 1, atol=1e-3)  # standard deviations
+    assert x.shape == (5, 5 * d + 1)
 
 
 @pytest.mark.parametrize("length", [300, 1000, 2000])
@@ -110,3 +159,102 @@ def test_pair_scores_and_sentiment_metrics():
     assert same.tolist() == [True, False, False] and np.allclose(cos, [1, 0, 0])
     m = tasks.sentiment_metrics([-3, -1, 2, 3], [-2, 1, 2, 3])
     assert m["Acc2"] == 0.75 and m["MAE"] == 0.75 and 0 < m["Corr"] <= 1
+
+
+def test_emotion_design_needs_voice_and_text():
+    p = data.EMOTION_PROSODY
+    assert p["angry"] == p["happy"]  # the voice does not tell these two apart: only the text does
+    assert p["neutral"] != p["sad"] and p["angry"] != p["neutral"]
+    assert data.EMOTION_POLARITY["angry"] != data.EMOTION_POLARITY["happy"]
+    assert data.EMOTION_POLARITY["neutral"] == data.EMOTION_POLARITY["happy"]
+    assert p["angry"].volume > p["neutral"].volume > p["sad"].volume
+    assert p["angry"].rate > p["neutral"].rate > p["sad"].rate
+    assert data.INTENSITY_PROSODY[3] == p["angry"] and data.INTENSITY_PROSODY[1] == p["sad"]
+
+
+def test_text_pools_are_disjoint_balanced_and_clear():
+    from emnlp21.corpora.tasks import polarity_sentences
+
+    cfg = data.DataConfig()
+    pools = data.text_pools(polarity_sentences(), cfg)
+    texts = {k: set(v.text) for k, v in pools.items()}
+    names = list(texts)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not texts[a] & texts[b], (a, b)
+    for name in ("emotion", "sentiment_train", "sentiment_test"):
+        pool = pools[name]
+        assert pool.confidence.min() >= cfg.min_text_confidence
+        assert abs(pool.label.mean() - 0.5) < 0.01
+    assert pools["pretrain"].confidence.min() < cfg.min_text_confidence  # the rest keeps every snippet
+
+
+def test_required_margin():
+    assert tasks.required_margin([0.7], [0.6], floor=0.02) == 0.02
+    assert tasks.required_margin([0.70, 0.70], [0.60, 0.60], floor=0.02) == 0.02
+    a, b = [0.6, 0.8], [0.5, 0.5]
+    assert tasks.required_margin(a, b, floor=0.0) == pytest.approx(2 * np.sqrt(np.var(a, ddof=1) / 2))
+
+
+def test_length_bucketed_batches_are_a_permutation():
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(10, 500, size=103)
+    batches = tasks._batches(103, 8, rng, lengths)
+    assert sorted(np.concatenate(batches).tolist()) == list(range(103))
+    assert max(len(b) for b in batches) == 8
+    spread = np.mean([np.ptp(lengths[b]) for b in batches if len(b) > 1])
+    plain = np.mean([np.ptp(lengths[b]) for b in tasks._batches(103, 8, np.random.default_rng(0)) if len(b) > 1])
+    assert spread < plain  # the point of bucketing: less padding
+
+
+def _tiny_task_setup(tmp_path, monkeypatch):
+    from emnlp21.pretraining import train_tokenizer
+
+    monkeypatch.setenv("EMNLP21_CACHE", str(tmp_path))
+    rng = np.random.default_rng(0)
+    words = ["good", "bad", "film", "story", "dull", "warm", "plot", "actor", "scene", "music"]
+    n = 24
+    texts = [" ".join(rng.choice(words, size=5)) for _ in range(n)]
+    feats = [rng.normal(size=(int(rng.integers(20, 40)), 160)).astype(np.float32) for _ in range(n)]
+    table = pd.DataFrame({"text": texts, "speaker_id": np.arange(n) % 4, "split": ["train"] * 16 + ["test"] * 8,
+                          "group": np.arange(n) % 2, "label": np.arange(n) % 4})
+    ds = data.SpeechSet("speaker", table, feats, "tiny-key")
+    tok = train_tokenizer(texts * 20, vocab_size=200)
+    base = CTALConfig(vocab_size=len(tok), audio_dim=320, hidden=16, layers=1, heads=2, intermediate=32,
+                      max_text_len=16, max_audio_len=32)
+    audio = train.AudioSettings(frame_stack=2, max_steps=32, mask_span=(2, 4))
+    ft = tasks.FinetuneSettings(epochs=1, batch_size=8, lr=1e-3, seed=0)
+    return ds, tok, base, audio, ft
+
+
+def test_finetune_cache_reads_back_and_recomputes_a_corrupt_entry(tmp_path, monkeypatch):
+    ds, tok, base, audio, ft = _tiny_task_setup(tmp_path, monkeypatch)
+    calls = []
+    real_runner = tasks.RUNNERS["verification"]
+    monkeypatch.setitem(tasks.RUNNERS, "verification", lambda *a, **k: calls.append(1) or real_runner(*a, **k))
+    variant = "CTAL (no pre-training)"
+    first = tasks.evaluate(variant, "verification", base, {}, ds, tok, ft, audio)
+    assert len(calls) == 1 and 0.0 <= first["EER"] <= 1.0
+    second = tasks.evaluate(variant, "verification", base, {}, ds, tok, ft, audio)
+    assert second == first and len(calls) == 1  # read back, not recomputed
+    files = list((tmp_path / "ctal" / "finetune").glob("verification-*.json"))
+    assert len(files) == 1 and json.loads(files[0].read_text())["result"] == first
+    files[0].write_text('{"spec": {"trunc')  # a torn write
+    third = tasks.evaluate(variant, "verification", base, {}, ds, tok, ft, audio)
+    assert len(calls) == 2 and third == pytest.approx(first)  # recomputed, deterministically
+    other = tasks.evaluate(variant, "verification", base, {}, ds, tok, tasks.FinetuneSettings(epochs=1, batch_size=8,
+                                                                                             lr=1e-3, seed=1), audio)
+    assert len(calls) == 3 and len(list(files[0].parent.glob("verification-*.json"))) == 2  # a new seed: a new entry
+    assert other.keys() == first.keys()
+
+
+def test_finetune_cache_is_keyed_by_the_pretrained_model(tmp_path, monkeypatch):
+    ds, tok, base, audio, ft = _tiny_task_setup(tmp_path, monkeypatch)
+    model = CTAL(base)
+    with pytest.raises(ValueError, match="pretrain_key"):
+        tasks.evaluate("CTAL (pre-trained)", "verification", base, {"ctal": model}, ds, tok, ft, audio)
+    with pytest.raises(KeyError):
+        tasks.evaluate("CTAL (pre-trained)", "verification", base, {}, ds, tok, ft, audio)
+    keys = {tasks.result_key("CTAL (pre-trained)", "verification", base, ds, tok, ft, audio, k, None)[0]
+            for k in ("model-a", "model-b", None)}
+    assert len(keys) == 3

@@ -1,12 +1,21 @@
 """CTAL's acoustic input: 80 log-mel bands + their deltas = 160 numbers per 10 ms frame.
 
 As in the paper's released preprocessing: 16 kHz audio, mel power spectrogram with n_fft 400
-(25 ms) and hop 160 (10 ms), log(x + 1e-6), deltas from librosa, then each of the 160 dimensions
-normalised to zero mean and unit variance over the utterance.
+(25 ms) and hop 160 (10 ms), log(x + 1e-6), deltas from librosa.
+
+**Normalisation — a deliberate departure.** The released code normalises each of the 160
+dimensions to zero mean and unit variance *over each utterance* (:func:`per_utterance`). That
+removes, per utterance, the average spectrum (a speaker's timbre and pitch level), the overall
+level (loudness) and the dynamic range of every band — which is exactly where our synthetic
+speakers and emotions differ (see :mod:`.data`). We therefore extract un-normalised features and
+normalise every dimension with one mean and standard deviation *for the whole data set*, fitted on
+the pre-training utterances (:class:`Normaliser`) and applied unchanged to every other set and to
+the real clips. The chapter measures the difference with a pooled-feature probe (:mod:`.probe`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -17,13 +26,14 @@ from .synth import SAMPLE_RATE
 
 @dataclass(frozen=True)
 class FeatureConfig:
+    """How raw (un-normalised) features are extracted; normalisation is a separate, later step."""
+
     sample_rate: int = SAMPLE_RATE
     n_mels: int = 80
     n_fft: int = 400
     hop_length: int = 160
     log_floor: float = 1e-6
     delta_width: int = 9  # librosa's default
-    normalise: bool = True
 
     @property
     def dim(self) -> int:
@@ -43,7 +53,7 @@ def log_mel(y: np.ndarray, cfg: FeatureConfig = FeatureConfig()) -> np.ndarray:
 
 
 def extract(y: np.ndarray, cfg: FeatureConfig = FeatureConfig()) -> np.ndarray:
-    """(frames, 160) float32 features of a 16 kHz waveform."""
+    """(frames, 160) float32 raw features (log-mel, deltas) of a 16 kHz waveform; not normalised."""
     import librosa
 
     y = np.asarray(y, dtype=np.float32)
@@ -58,9 +68,40 @@ def extract(y: np.ndarray, cfg: FeatureConfig = FeatureConfig()) -> np.ndarray:
     width = cfg.delta_width if frames >= cfg.delta_width else max(3, frames - (1 - frames % 2))
     delta = librosa.feature.delta(mel, width=width)  # odd width <= frames, as librosa requires
     feat = np.concatenate([mel, delta], axis=0)
-    if cfg.normalise:
-        feat = (feat - feat.mean(axis=1, keepdims=True)) / (feat.std(axis=1, keepdims=True) + 1e-8)
     return np.ascontiguousarray(feat.T, dtype=np.float32)
+
+
+def per_utterance(feat: np.ndarray) -> np.ndarray:
+    """The released code's normalisation: each dimension to zero mean, unit variance over one utterance."""
+    feat = np.asarray(feat, dtype=np.float32)
+    return ((feat - feat.mean(axis=0)) / (feat.std(axis=0) + 1e-8)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Normaliser:
+    """Dataset-level normalisation: one mean and standard deviation per dimension, over all frames of
+    the utterances it was fitted on (ours: the pre-training set), applied unchanged to any utterance."""
+
+    mean: np.ndarray
+    std: np.ndarray
+
+    @classmethod
+    def fit(cls, feats: list[np.ndarray]) -> "Normaliser":
+        if not feats:
+            raise ValueError("Normaliser.fit() needs at least one utterance.")
+        n = sum(len(f) for f in feats)
+        total = sum(f.sum(axis=0, dtype=np.float64) for f in feats)
+        mean = total / n
+        var = sum(((f - mean) ** 2).sum(axis=0, dtype=np.float64) for f in feats) / n
+        return cls(mean.astype(np.float32), np.sqrt(var).clip(1e-6).astype(np.float32))
+
+    def __call__(self, feat: np.ndarray) -> np.ndarray:
+        return ((np.asarray(feat, dtype=np.float32) - self.mean) / self.std).astype(np.float32)
+
+    @property
+    def key(self) -> str:
+        """A hash of the statistics: part of the key of anything computed from normalised features."""
+        return hashlib.sha256(self.mean.tobytes() + self.std.tobytes()).hexdigest()[:16]
 
 
 def load_audio(path: str | Path, cfg: FeatureConfig = FeatureConfig()) -> np.ndarray:

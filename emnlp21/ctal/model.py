@@ -29,7 +29,8 @@ class CTALConfig:
     intermediate: int = 256
     max_text_len: int = 48
     max_audio_len: int = 512
-    dropout: float = 0.1
+    dropout: float = 0.1  # on hidden states
+    attention_dropout: float = 0.0  # on attention weights: on a CPU the costliest op of a small model, so off
     causal_audio: bool = False
     cross_attention: bool = True  # False: the audio stream never reads the text (audio-only, concat baselines)
     modality: str = "both"  # which streams the fused representation uses
@@ -53,9 +54,10 @@ class AudioLayer(nn.Module):
     def __init__(self, cfg: CTALConfig):
         super().__init__()
         h, p = cfg.hidden, cfg.dropout
-        self.self_attn = nn.MultiheadAttention(h, cfg.heads, dropout=p, batch_first=True)
+        q = cfg.attention_dropout
+        self.self_attn = nn.MultiheadAttention(h, cfg.heads, dropout=q, batch_first=True)
         self.norm1 = nn.LayerNorm(h)
-        self.cross_attn = nn.MultiheadAttention(h, cfg.heads, dropout=p, batch_first=True) if cfg.cross_attention else None
+        self.cross_attn = nn.MultiheadAttention(h, cfg.heads, dropout=q, batch_first=True) if cfg.cross_attention else None
         self.norm2 = nn.LayerNorm(h) if cfg.cross_attention else None
         self.ff = nn.Sequential(nn.Linear(h, cfg.intermediate), nn.GELU(), nn.Dropout(p), nn.Linear(cfg.intermediate, h))
         self.norm3 = nn.LayerNorm(h)
@@ -149,7 +151,7 @@ class CTAL(nn.Module):
         bert = BertConfig(vocab_size=cfg.vocab_size, hidden_size=cfg.hidden, num_hidden_layers=cfg.layers,
                           num_attention_heads=cfg.heads, intermediate_size=cfg.intermediate,
                           max_position_embeddings=cfg.max_text_len, hidden_dropout_prob=cfg.dropout,
-                          attention_probs_dropout_prob=cfg.dropout, type_vocab_size=1)
+                          attention_probs_dropout_prob=cfg.attention_dropout, type_vocab_size=1)
         self.language = BertForMaskedLM(bert)  # .bert = the language stream, .cls = the MLM head
         self.audio = AudioStream(cfg)
         self.mam_head = MaskedAcousticHead(cfg)

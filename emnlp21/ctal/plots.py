@@ -77,13 +77,26 @@ def reconstruction_table(recon: dict[str, float], lang: str) -> pd.DataFrame:
     return pd.DataFrame({col: {names[k]: round(v, 4) for k, v in recon.items()}})
 
 
-def results_table(ours: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Ours (synthetic data) above the paper's rows (IEMOCAP / CMU-MOSEI / LibriSpeech)."""
+VARIANT_JA = {"CTAL (pre-trained)": "CTAL（事前学習あり）", "CTAL (no pre-training)": "CTAL（事前学習なし）",
+              "text only": "テキストのみ", "audio only": "音声のみ", "concat fusion (MDRE-like)": "連結融合（MDRE 風）"}
+
+
+def variant_label(name: str, lang: str) -> str:
+    return tr(lang, name, VARIANT_JA.get(name, name))
+
+
+def results_table(ours: pd.DataFrame, lang: str, std: pd.DataFrame | None = None):
+    """Ours (synthetic data; mean ± std over fine-tuning seeds when ``std`` is given) above the paper's
+    rows (IEMOCAP / CMU-MOSEI / LibriSpeech)."""
     a = ours[METRICS].copy()
-    a.index = [f"{tr(lang, 'ours', '本実験')}: {i}" for i in a.index]
+    if std is not None:
+        a = a.map(lambda v: f"{v:.3f}") + " ± " + std[METRICS].reindex(a.index).map(lambda v: f"{v:.3f}")
+    a.index = [f"{tr(lang, 'ours', '本実験')}: {variant_label(i, lang)}" for i in a.index]
     b = PAPER[METRICS].copy()
     b.index = [f"{tr(lang, 'paper', '論文')}: {i}" for i in b.index]
-    df = pd.concat([a, b]).round(4)
+    if std is not None:
+        b = b.map(lambda v: "–" if pd.isna(v) else f"{v:.4f}")
+    df = pd.concat([a, b])
     df.columns = pd.MultiIndex.from_tuples(
         [(tr(lang, "emotion", "感情分類"), "WA ↑"), (tr(lang, "emotion", "感情分類"), "UA ↑"),
          (tr(lang, "sentiment", "感情極性"), "Acc2 ↑"), (tr(lang, "sentiment", "感情極性"), "F1 ↑"),
@@ -97,3 +110,74 @@ def results_table(ours: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def timing_table(timings: dict[str, float], lang: str) -> pd.DataFrame:
     return pd.DataFrame({tr(lang, "seconds", "秒"): {k: round(v, 1) for k, v in timings.items()}})
+
+
+AROUSAL_NAMES = {"high": ("high", "高"), "mid": ("mid", "中"), "low": ("low", "低")}
+
+
+def prosody_table(lang: str) -> pd.DataFrame:
+    """The data's design: each emotion's text polarity and voice (arousal level and its prosody factors)."""
+    from .data import EMOTION_AROUSAL, EMOTION_POLARITY, AROUSAL_PROSODY, INTENSITY_AROUSAL
+
+    emo_ja = {"angry": "怒り", "happy": "喜び", "neutral": "平静", "sad": "悲しみ"}
+    rows = {}
+    for emo, ar in EMOTION_AROUSAL.items():
+        p = AROUSAL_PROSODY[ar]
+        intensity = next(k for k, v in INTENSITY_AROUSAL.items() if v == ar)
+        rows[tr(lang, emo, emo_ja[emo])] = {
+            tr(lang, "text polarity", "テキストの極性"): tr(lang, *(("positive", "肯定") if EMOTION_POLARITY[emo] else ("negative", "否定"))),
+            tr(lang, "arousal (voice)", "覚醒度（声）"): tr(lang, *AROUSAL_NAMES[ar]),
+            tr(lang, "sentiment intensity with this voice", "この声の感情極性の強さ"): intensity,
+            tr(lang, "pitch ×", "ピッチ ×"): p.pitch, tr(lang, "rate ×", "話速 ×"): p.rate,
+            tr(lang, "pitch range ×", "ピッチ幅 ×"): p.range, tr(lang, "loudness ×", "音量 ×"): p.volume,
+            tr(lang, "pause between words (ms)", "語間のポーズ (ms)"): 10 * p.gap}
+    return pd.DataFrame(rows).T
+
+
+PROBE_ROWS = {"emotion (audio)": ("4 emotions, audio", "4 感情・音声"),
+              "emotion (text)": ("4 emotions, text (bag of words)", "4 感情・テキスト（単語袋）"),
+              "emotion (audio + text)": ("4 emotions, audio + text", "4 感情・音声 + テキスト"),
+              "arousal (audio)": ("3 arousal levels, audio", "3 覚醒度・音声"),
+              "valence (text)": ("valence (text polarity), text", "感情価（テキストの極性）・テキスト"),
+              "intensity (audio)": ("sentiment intensity 1-3, audio", "感情極性の強さ 1–3・音声"),
+              "speaker EER (audio)": ("speaker verification EER ↓, audio", "話者照合 EER ↓・音声")}
+PROBE_COLS = {"utterance": ("per utterance (released code)", "発話ごと（公開コード）"),
+              "dataset": ("per data set (ours)", "データセット全体（本章）"), "chance": ("chance", "偶然")}
+
+
+def probe_table(df: pd.DataFrame, lang: str):
+    """The pooled-feature probes under each normalisation (rows: probes; columns: normalisations + chance)."""
+    out = df.copy()
+    out.index = [tr(lang, *PROBE_ROWS[i]) for i in out.index]
+    out.columns = [tr(lang, *PROBE_COLS.get(c, (c, c))) for c in out.columns]
+    note = tr(lang, "logistic regression on pooled frame statistics (accuracy; EER: cosine of standardised vectors), "
+                    "folds over speaker groups as in the fine-tuning",
+              "フレーム統計量のプーリングに対するロジスティック回帰（正解率；EER は標準化ベクトルのコサイン），"
+              "fine-tuning と同じ話者グループの分割")
+    return out.style.format(precision=3).set_caption(note)
+
+
+TASK_PANELS = [("WA", ("emotion: WA ↑", "感情分類：WA ↑")), ("Acc2", ("sentiment: Acc2 ↑", "感情極性：Acc2 ↑")),
+               ("EER", ("speaker verification: EER ↓", "話者照合：EER ↓"))]
+
+
+def results_figure(per_seed: pd.DataFrame, chance: dict[str, float], lang: str):
+    """One panel per task: each variant's mean over fine-tuning seeds (bar) and each seed (dot), chance dashed.
+    ``per_seed``: rows (variant, seed), columns metrics."""
+    variants = list(dict.fromkeys(per_seed.index.get_level_values(0)))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), sharey=False)
+    y = np.arange(len(variants))
+    for ax, (metric, title) in zip(axes, TASK_PANELS):
+        means = [per_seed.loc[v, metric].mean() for v in variants]
+        ax.barh(y, means, color="#4c72b0", alpha=0.75)
+        for i, v in enumerate(variants):
+            vals = per_seed.loc[v, metric].to_numpy()
+            ax.plot(vals, np.full(len(vals), i), "o", color="black", ms=3.5)
+        ax.axvline(chance[metric], color="grey", ls="--", lw=1)
+        ax.text(chance[metric], len(variants) - 0.45, tr(lang, " chance", " 偶然"), color="grey", fontsize=8, va="bottom")
+        ax.set_title(tr(lang, *title), fontsize=10)
+        ax.set_yticks(y, [variant_label(v, lang) for v in variants] if ax is axes[0] else [""] * len(variants))
+        ax.set_xlim(0, 1 if metric != "EER" else 0.6)
+        ax.invert_yaxis()
+    fig.tight_layout()
+    return fig

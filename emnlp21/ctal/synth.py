@@ -1,7 +1,7 @@
 """Speech synthesis with Debian's espeak-ng and flite, driven through subprocess.
 
 A *speaker* is a fixed voice (engine, voice, variant, base pitch, base rate); a *prosody* is a set
-of factors relative to that speaker (pitch, rate, pitch range, pauses between words). The engines
+of factors relative to that speaker (pitch, rate, pitch range, loudness, pauses between words). The engines
 are deterministic, so the same (text, speaker, prosody) always gives the same waveform; all the
 randomness (jitter, choices) lives in the caller's seeded generator.
 """
@@ -52,13 +52,14 @@ class Prosody:
     pitch: float = 1.0
     rate: float = 1.0
     range: float = 1.0  # pitch range (intonation excursion)
-    gap: int = 0  # extra pause between words, in units of 10 ms
+    gap: int = 0  # extra pause between words, in units of 10 ms (espeak-ng only: flite has no such setting)
+    volume: float = 1.0  # amplitude factor on the waveform (both engines): 2.0 is +6 dB
 
     def jittered(self, rng: np.random.Generator, scale: float) -> "Prosody":
         """Each factor times exp(N(0, scale)): the same emotion never sounds exactly the same."""
-        f = np.exp(rng.normal(0.0, scale, size=3))
+        f = np.exp(rng.normal(0.0, scale, size=4))
         return Prosody(pitch=round(self.pitch * f[0], 3), rate=round(self.rate * f[1], 3),
-                       range=round(self.range * f[2], 3), gap=self.gap)
+                       range=round(self.range * f[2], 3), gap=self.gap, volume=round(self.volume * f[3], 3))
 
 
 def require_engines() -> None:
@@ -126,7 +127,7 @@ def synthesise(text: str, speaker: Speaker, prosody: Prosody = Prosody()) -> np.
     if sr != SAMPLE_RATE:
         y = librosa.resample(y, orig_sr=sr, target_sr=SAMPLE_RATE, res_type="soxr_hq")
     y, _ = librosa.effects.trim(y, top_db=40)  # both engines pad with silence of their own length
-    return np.ascontiguousarray(y, dtype=np.float32)
+    return np.ascontiguousarray(y * prosody.volume, dtype=np.float32)  # trim is relative to the peak: gain-free
 
 
 def make_speakers(n: int, seed: int) -> list[Speaker]:

@@ -4,12 +4,20 @@ Emotion: 4-way cross-entropy, WA (accuracy) and UA (mean per-class recall), cros
 speaker groups. Sentiment: L1 regression of a score in [-3, 3]; Acc2 and weighted F1 on its sign,
 MAE, Pearson r. Speaker verification: a speaker classifier on seen speakers; the held-out speakers'
 h_fuse embeddings are compared by cosine similarity, and the EER is read off scikit-learn's ROC.
+
+:func:`evaluate` runs one (variant, task, seed) and caches its metrics as a small JSON file under
+``cache_dir("ctal", "finetune")``, keyed by a hash of everything that determines them: the variant's
+configuration, the fine-tuning and audio settings, the data set's key (which includes its
+normalisation), the tokenizer, and the cache key of the pre-trained model it starts from. The file
+is written atomically; an unreadable or inconsistent one is recomputed.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -17,9 +25,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..book.claims import write_atomic
+from ..book.paths import cache_dir
 from .data import EMOTIONS, SpeechSet
 from .model import CTAL, CTALConfig
 from .train import AudioSettings, collate, to_device
+
+FINETUNE_VERSION = "ctal-finetune-1"
+TASKS = ("emotion", "sentiment", "verification")
 
 # name → (config changes, which pre-trained model to start from or None)
 VARIANTS = {
@@ -76,6 +89,7 @@ class FinetuneSettings:
     epochs: int = 6
     batch_size: int = 16
     lr: float = 3e-4
+    warmup: float = 0.1  # fraction of the steps with a linear warm-up, then cosine decay
     orthogonality: float = 0.1  # weight of |cos(text, audio)| (the paper's orthogonal regulariser)
     seed: int = 0
 
@@ -103,8 +117,16 @@ class TaskModel(nn.Module):
         return self.head(h), h, ortho
 
 
-def _batches(n, size, rng=None):
+def _batches(n, size, rng=None, lengths=None, pool: int = 4):
+    """Index batches; shuffled with ``rng``. With ``lengths``, each run of ``pool`` batches is sorted by
+    length before it is cut, so that a batch pads less (the batches' order is shuffled again)."""
     order = rng.permutation(n) if rng is not None else np.arange(n)
+    if lengths is not None and rng is not None:
+        lengths = np.asarray(lengths)
+        chunks = [order[s:s + pool * size] for s in range(0, n, pool * size)]
+        order = np.concatenate([c[np.argsort(lengths[c], kind="stable")] for c in chunks])
+        batches = [order[s:s + size] for s in range(0, n, size)]
+        return [batches[i] for i in rng.permutation(len(batches))]
     return [order[s:s + size] for s in range(0, n, size)]
 
 
@@ -112,15 +134,18 @@ def finetune(ctal: CTAL, train: SpeechSet, target: np.ndarray, loss: str, output
              settings: FinetuneSettings = FinetuneSettings(), audio: AudioSettings = AudioSettings(),
              *, device="cpu") -> TaskModel:
     """Train ``ctal`` + a linear head on ``train`` (``loss``: "ce" or "l1"); AdamW, cosine schedule."""
+    from transformers import get_cosine_schedule_with_warmup
+
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
     model = TaskModel(copy.deepcopy(ctal), outputs).to(device).train()
     opt = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=0.01)
     steps = settings.epochs * len(_batches(len(train), settings.batch_size))
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(steps, 1))
-    y = torch.as_tensor(target)
+    sched = get_cosine_schedule_with_warmup(opt, int(settings.warmup * steps), max(steps, 1))
+    y = torch.as_tensor(np.array(target))  # a copy: pandas may hand out a read-only view
+    lengths = [len(f) for f in train.features]
     for _ in range(settings.epochs):
-        for idx in _batches(len(train), settings.batch_size, rng):
+        for idx in _batches(len(train), settings.batch_size, rng, lengths):
             batch = to_device(collate(train, idx, tokenizer, audio, max_text_len=ctal.cfg.max_text_len), device)
             out, _, ortho = model(batch)
             yb = y[idx].to(device)
@@ -180,3 +205,70 @@ def run_verification(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSett
     _, emb = predict(m, te, tokenizer, audio, device=device)
     same, cos = pair_scores(emb, te.table.speaker_id.to_numpy())
     return {"EER": equal_error_rate(same, cos)}
+
+
+RUNNERS = {"emotion": run_emotion, "sentiment": run_sentiment, "verification": run_verification}
+
+
+def result_key(variant: str, task: str, base: CTALConfig, ds: SpeechSet, tokenizer, settings: FinetuneSettings,
+               audio: AudioSettings, pretrained_key: str | None, folds: int | None) -> tuple[str, dict]:
+    """(hash, the specification it hashes) of one fine-tuning result."""
+    from ..pretraining.tokenizer import tokenizer_fingerprint
+
+    changes, _ = VARIANTS[variant]
+    spec = {"version": FINETUNE_VERSION, "variant": variant, "task": task,
+            "model": replace(base, **changes).as_dict(), "settings": asdict(settings), "audio": asdict(audio),
+            "data": ds.key, "tokenizer": tokenizer_fingerprint(tokenizer), "pretrained": pretrained_key,
+            "folds": folds if task == "emotion" else None}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20], spec
+
+
+def _read_result(path, spec) -> dict[str, float] | None:
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if entry["spec"] != json.loads(json.dumps(spec)):
+            return None
+        result = {str(k): float(v) for k, v in entry["result"].items()}
+        return result if result and all(np.isfinite(list(result.values()))) else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # missing, truncated, altered: recompute
+        return None
+
+
+def evaluate(variant: str, task: str, base: CTALConfig, pretrained: dict[str, CTAL], ds: SpeechSet, tokenizer,
+             settings: FinetuneSettings = FinetuneSettings(), audio: AudioSettings = AudioSettings(), *,
+             folds: int | None = None, device="cpu") -> dict[str, float]:
+    """Fine-tune ``variant`` on ``task`` (from ``pretrained`` where the variant starts from a pre-trained
+    model) and return the task's metrics, from the cache when it has them."""
+    if task not in RUNNERS:
+        raise ValueError(f"task must be one of {TASKS}, not {task!r}")
+    _, start = VARIANTS[variant]
+    pkey = None
+    if start is not None:
+        if start not in pretrained:
+            raise KeyError(f"variant {variant!r} starts from the pre-trained model {start!r}; pass it in `pretrained`.")
+        pkey = getattr(pretrained[start], "pretrain_key", None)
+        if pkey is None:
+            raise ValueError(f"the pre-trained model {start!r} has no pretrain_key (use train.pretrain()); "
+                             "without it the fine-tuning result cannot be cached safely.")
+    key, spec = result_key(variant, task, base, ds, tokenizer, settings, audio, pkey, folds)
+    path = cache_dir("ctal", "finetune") / f"{task}-{key}.json"
+    result = _read_result(path, spec)
+    if result is None:
+        torch.manual_seed(settings.seed)  # the initialisation of what is not pre-trained
+        model = make_variant(variant, base, pretrained)
+        kwargs = {"folds": folds} if task == "emotion" else {}
+        result = {k: float(v) for k, v in RUNNERS[task](model, ds, tokenizer, settings, audio, device=device,
+                                                         **kwargs).items()}
+        write_atomic(path, json.dumps({"spec": spec, "result": result}, indent=1).encode("utf-8"))
+    return result
+
+
+def required_margin(a, b, floor: float = 0.02) -> float:
+    """The difference between the means of ``a`` and ``b`` (one value per fine-tuning seed) that counts:
+    two standard errors of that difference, and never less than ``floor`` (with one or two seeds the
+    spread itself is poorly estimated)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if len(a) < 2 or len(b) < 2:
+        return float(floor)
+    se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    return float(max(floor, 2 * se))

@@ -125,6 +125,7 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, tokenizer, settings: PretrainSettin
     folder = entry_dir(key)
     if is_valid(folder):
         model, log = _load(folder, cfg)
+        model.pretrain_key = key  # fine-tuning results starting from this model are cached under it
         return model.to(device).eval(), log
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
@@ -156,6 +157,7 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, tokenizer, settings: PretrainSettin
         log.to_csv(tmp / "log.csv", index=False)
         (tmp / "config.json").write_text(json.dumps({"model": cfg.as_dict(), "settings": asdict(settings),
                                                     "audio": asdict(audio), "data": ds.key}, indent=1))
+    model.pretrain_key = key
     return model, log
 
 

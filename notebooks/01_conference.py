@@ -40,7 +40,6 @@ profile = "quick"
 # %%
 from emnlp21 import book, conference
 import matplotlib.pyplot as plt
-import seaborn as sns
 
 P = book.parameters("conference", globals())
 book.use_theme()

@@ -75,7 +75,6 @@ profile = "quick"
 # %%
 import time
 
-import numpy as np
 import pandas as pd
 
 from emnlp21 import book, corpora

@@ -42,8 +42,6 @@
 profile = "quick"
 
 # %%
-import pandas as pd
-
 from emnlp21 import book, corpora
 from emnlp21 import pretraining as pt
 from emnlp21.pretraining import benchmark, report

@@ -51,9 +51,7 @@ P
 # %%
 import time
 
-import numpy as np
 import pandas as pd
-import torch
 
 from emnlp21.corpora.tasks import polarity_sentences
 from emnlp21.ctal import data, plots, probe, tasks, train

@@ -208,13 +208,27 @@ def shuffle_token_ids(token_ids: Sequence[Sequence[int]], seed: int) -> list[lis
 
 # --- the paper's Table 1 and our summary -------------------------------------------------------
 
+def _variant_order(names) -> list[str]:
+    """The paper's variants in Table 1's order, then any other names as they come."""
+    return [v for v in VARIANTS if v in names] + [v for v in names if v not in VARIANTS]
+
+
 def mean_std_table(scores, metric: str = "score", row: str = "variant", col: str = "task"):
     """A Table-1-shaped frame of ``"mean ± std"`` strings (over seeds) from tidy fine-tuning scores."""
     g = scores.groupby([row, col])[metric]
     mean, std = g.mean().unstack(col), g.std(ddof=0).unstack(col)
-    order = [v for v in VARIANTS if v in mean.index] + [v for v in mean.index if v not in VARIANTS]
     fmt = mean.map(lambda v: f"{100 * v:.1f}") + " ± " + std.map(lambda v: f"{100 * v:.1f}")
-    return fmt.loc[order]
+    return fmt.loc[_variant_order(mean.index)]
+
+
+def test_accuracy(results, tasks: Sequence[str]):
+    """From the toolkit's ``finetune_suite`` results: the test accuracies as tidy rows (variant, task,
+    seed, score as a fraction; for :func:`mean_std_table`) and their means over seeds in points
+    (variants in Table 1's order × ``tasks``)."""
+    acc = results[(results["split"] == "test") & (results["metric"] == "accuracy")].rename(
+        columns={"model": "variant", "value": "score"})
+    means = acc.groupby(["variant", "task"])["score"].mean().unstack("task").mul(100)
+    return acc, means.loc[_variant_order(means.index), list(tasks)]
 
 
 def gap_to_mn(means, variants: Sequence[str] = VARIANTS):

@@ -454,6 +454,19 @@ def score_table(scores: pd.DataFrame, lang: str, order: Sequence[str]) -> pd.Dat
     return table
 
 
+def finetune_with_checkpoints(models: dict, untrained, tasks, checkpoint_steps: Sequence[int], *,
+                              seeds: Sequence[int], config, device: str = "auto") -> pd.DataFrame:
+    """Fine-tune ``models`` (objective name → the toolkit's Pretrained, kept with ``save_at``), their
+    checkpoints at ``checkpoint_steps`` (named ``name@step``) and the ``untrained`` encoder
+    (:data:`NO_PRETRAINING`) on ``tasks``; the :func:`tidy_scores` that :func:`compute_curve` reads."""
+    from .pretraining import finetune_suite, load_checkpoint
+
+    contenders = {NO_PRETRAINING: untrained, **models}
+    for step in checkpoint_steps:
+        contenders.update({f"{n}@{step}": load_checkpoint(m, step) for n, m in models.items()})
+    return tidy_scores(finetune_suite(contenders, tasks, seeds=tuple(seeds), device=device, config=config))
+
+
 def compute_curve(averages: pd.DataFrame, flops: dict[str, float], steps: Sequence[int]) -> pd.DataFrame:
     """Points (model, step, pflops, mean, std) of the downstream average against pre-training compute.
 

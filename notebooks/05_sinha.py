@@ -207,10 +207,7 @@ book.show_table(lambda lang: pd.DataFrame(
 
 # %%
 results = pt.finetune_suite(models, tasks, seeds=P.finetune_seeds, config=ft_config, device=P.device)
-acc = results[(results["split"] == "test") & (results["metric"] == "accuracy")].rename(
-    columns={"model": "variant", "value": "score"})
-means = acc.groupby(["variant", "task"])["score"].mean().unstack("task").mul(100)
-means = means.loc[[v for v in sinha.VARIANTS if v in means.index], P.tasks]
+acc, means = sinha.test_accuracy(results, P.tasks)
 
 # %% [markdown]
 # :::{lang} en
@@ -444,10 +441,7 @@ book.show_figure(lambda lang: sinha.draw_loss_curves(g_models, lang, book.tr(
 # %%
 g_tasks = grammar.build_grammar_tasks(n_train=P.n_train, n_eval=P.n_eval, seed=P.task_seed)
 g_results = pt.finetune_suite(g_models, g_tasks, seeds=P.finetune_seeds, config=ft_config, device=P.device)
-g_acc = g_results[(g_results["split"] == "test") & (g_results["metric"] == "accuracy")].rename(
-    columns={"model": "variant", "value": "score"})
-g_means = g_acc.groupby(["variant", "task"])["score"].mean().unstack("task").mul(100)
-g_means = g_means.loc[[v for v in sinha.VARIANTS if v in g_means.index], list(g_tasks)]
+g_acc, g_means = sinha.test_accuracy(g_results, g_tasks)
 
 probe = pd.concat([grammar.agreement_probe(P.grammar_probe_items, seed=P.task_seed, attractors=a)
                    for a in (False, True)], ignore_index=True)
@@ -479,9 +473,8 @@ book.show_figure(lambda lang: sinha.draw_agreement_curve(g_curve, lang), name="s
 mri_cfg, _ = sinha.variant_config(g_base, "MRI", g_text, P.shuffle_seed)
 mri_inits = {f"MRI (init {s})": pt.pretrain(mri_cfg.replace(seed=s), g_text, g_tok, device=P.device)
              for s in range(P.grammar_mri_inits)}
-mri_topic = pt.finetune_suite(mri_inits, {"topic": g_tasks["topic"]}, seeds=P.finetune_seeds, config=ft_config,
-                              device=P.device, progress=False)
-mri_topic = mri_topic.query("split == 'test' and metric == 'accuracy'").groupby("model")["value"].mean().mul(100)
+mri_topic = sinha.test_accuracy(pt.finetune_suite(mri_inits, {"topic": g_tasks["topic"]}, seeds=P.finetune_seeds,
+                                                   config=ft_config, device=P.device, progress=False), ["topic"])[1]["topic"]
 book.show_text(
     en=f"Without pre-training, topic accuracy over {len(mri_topic)} random initialisations: mean "
        f"{mri_topic.mean():.1f} %, from {mri_topic.min():.1f} to {mri_topic.max():.1f} % (the table's MRI row is "

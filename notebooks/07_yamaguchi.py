@@ -174,13 +174,9 @@ own_task
 
 # %%
 tasks = pt.build_tasks(P.tasks, n_train=P.n_train, n_eval=P.n_eval, seed=P.task_seed)
-contenders = {y.NO_PRETRAINING: pt.pretrain(base.replace(steps=0), corpus.train, tokenizer, device=P.device),
-              **models}
-for step in save_at:
-    contenders.update({f"{n}@{step}": pt.load_checkpoint(m, step) for n, m in models.items()})
-results = pt.finetune_suite(contenders, tasks, seeds=tuple(P.finetune_seeds), device=P.device,
-                            config=pt.FinetuneConfig(epochs=P.finetune_epochs))
-scores = y.tidy_scores(results)
+untrained = pt.pretrain(base.replace(steps=0), corpus.train, tokenizer, device=P.device)
+scores = y.finetune_with_checkpoints(models, untrained, tasks, save_at, seeds=P.finetune_seeds,
+                                     config=pt.FinetuneConfig(epochs=P.finetune_epochs), device=P.device)
 final = scores[~scores.model.str.contains("@")]
 order = [y.NO_PRETRAINING, *P.objectives]
 book.show_table(lambda lang: y.score_table(final, lang, order))
@@ -280,11 +276,9 @@ g_models = {n: pt.pretrain(g_base.replace(objective=n), g_text, g_tok, device=P.
 book.show_figure(lambda lang: y.draw_pretraining_curves({n: m.log for n, m in g_models.items()}, lang),
                  name="yamaguchi-grammar-loss")
 g_tasks = grammar.build_grammar_tasks(n_train=P.n_train, n_eval=P.n_eval, seed=P.task_seed)
-g_contenders = {y.NO_PRETRAINING: pt.pretrain(g_base.replace(steps=0), g_text, g_tok, device=P.device), **g_models}
-for step in g_save:
-    g_contenders.update({f"{n}@{step}": pt.load_checkpoint(m, step) for n, m in g_models.items()})
-g_scores = y.tidy_scores(pt.finetune_suite(g_contenders, g_tasks, seeds=tuple(P.finetune_seeds), device=P.device,
-                                           config=pt.FinetuneConfig(epochs=P.finetune_epochs)))
+g_untrained = pt.pretrain(g_base.replace(steps=0), g_text, g_tok, device=P.device)
+g_scores = y.finetune_with_checkpoints(g_models, g_untrained, g_tasks, g_save, seeds=P.finetune_seeds,
+                                       config=pt.FinetuneConfig(epochs=P.finetune_epochs), device=P.device)
 book.show_table(lambda lang: y.score_table(g_scores[~g_scores.model.str.contains("@")], lang, order))
 
 # %%

@@ -170,7 +170,7 @@ if P.benchmark_steps:
     bench = benchmark.compare_with_trainer(config.replace(steps=P.benchmark_steps), corpus.train, tok,
                                            device=P.device)
     book.show_figure(lambda lang: report.draw_benchmark(bench, lang), name="small-models-benchmark")
-    speedup = bench.tokens_per_s["ours"] / bench.tokens_per_s["transformers.Trainer"]
+    speedup = bench.attrs["speedup"]
     book.show_text(
         en=f"Over {P.benchmark_steps} steps our loop trained **{speedup:.1f}×** as many tokens per second as "
            f"the Trainer, at an MFU of {bench.mfu['ours']:.0%} (peak {bench.attrs['peak_tflops']:.2f} TFLOP/s).",

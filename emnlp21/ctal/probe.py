@@ -100,9 +100,8 @@ def intensity_accuracy(ds: SpeechSet) -> float:
 def chance(ds_emotion: SpeechSet) -> dict[str, float]:
     """Majority-class rates, for the table's scale."""
     emo = ds_emotion.table.emotion
-    return {"emotion (audio)": emo.value_counts(normalize=True).max(),
-            "emotion (text)": emo.value_counts(normalize=True).max(),
-            "emotion (audio + text)": emo.value_counts(normalize=True).max(),
+    majority = emo.value_counts(normalize=True).max()
+    return {"emotion (audio)": majority, "emotion (text)": majority, "emotion (audio + text)": majority,
             "arousal (audio)": emo.map(EMOTION_AROUSAL).value_counts(normalize=True).max(),
             "valence (text)": emo.map(EMOTION_POLARITY).value_counts(normalize=True).max()}
 
@@ -116,8 +115,9 @@ def probe_table(by_normalisation: dict[str, dict[str, SpeechSet]], folds: int | 
         col["speaker EER (audio)"] = speaker_eer(sets["speaker"])
         out[how] = col
     df = pd.DataFrame(out)
-    ch = chance(next(iter(by_normalisation.values()))["emotion"])
-    inten = next(iter(by_normalisation.values()))["sentiment"].table
+    first = next(iter(by_normalisation.values()))  # labels are the same under every normalisation
+    ch = chance(first["emotion"])
+    inten = first["sentiment"].table
     ch["intensity (audio)"] = inten.intensity[inten.split == "test"].value_counts(normalize=True).max()
     ch["speaker EER (audio)"] = 0.5
     df["chance"] = pd.Series(ch)

@@ -55,7 +55,8 @@ def draw_benchmark(table: pd.DataFrame, lang: str):
     for ax, column, label in ((axes[0], "tokens_per_s", tr(lang, "training tokens per second", "学習トークン毎秒")),
                               (axes[1], "mfu", tr(lang, "model FLOPs utilisation", "モデル FLOPs 利用率 (MFU)"))):
         values = table[column] * (100 if column == "mfu" else 1)
-        ax.barh(table.index, values, color=colors[:len(table)])
+        names = [tr(lang, "ours", "本書のループ") if n == "ours" else n for n in table.index]
+        ax.barh(names, values, color=colors[:len(table)])
         for y, v in enumerate(values):
             ax.text(v, y, f" {v:,.0f}{' %' if column == 'mfu' else ''}", va="center", fontsize=9)
         ax.set_xlabel(label + (" (%)" if column == "mfu" else ""))

@@ -55,6 +55,47 @@ def test_tokenizer_is_cached(sentences, tok):
     assert pt.tokenizer_fingerprint(pt.train_tokenizer(sentences[:-1], vocab_size=1000)) != pt.tokenizer_fingerprint(tok)
 
 
+def test_wordpiece_vocabulary_hand_checked():
+    specials = list(pt.tokenizer.SPECIAL_TOKENS)
+    alphabet = ["g", "h", "p", "s", "u", "##g", "##s", "##u"]  # every character, as the library does
+    counts = {"hug": 10, "pug": 5, "hugs": 5}
+    # ##u ##g occurs 20 times, then h ##ug 15; p ##ug and hug ##s tie at 5: the older pair (p) goes first.
+    assert pt.tokenizer.learn_wordpiece_vocabulary(counts, 16) == specials + alphabet + ["##ug", "hug", "pug"]
+    assert pt.tokenizer.learn_wordpiece_vocabulary(counts, 99)[-1] == "hugs"
+    assert pt.tokenizer.learn_wordpiece_vocabulary(counts, 99, min_frequency=6)[-2:] == ["##ug", "hug"]
+
+
+def test_wordpiece_vocabulary_is_the_same_in_every_process(sentences, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = ("import json, sys; from emnlp21 import corpora; from emnlp21.pretraining.tokenizer import _build; "
+              "s = corpora.polarity_sentences()['text'].tolist()[:1500]; "
+              "json.dump(_build(s, 1000, True).get_vocab(), open(sys.argv[1], 'w'), sort_keys=True)")
+    vocabularies = []
+    for seed in ("1", "2"):  # the library's trainer numbers ## characters in hash order: it fails this
+        out = tmp_path / f"vocab{seed}.json"
+        subprocess.run([sys.executable, "-c", script, str(out)], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        vocabularies.append(json.loads(out.read_text()))
+    assert vocabularies[0] == vocabularies[1]
+
+
+def test_wordpiece_vocabulary_matches_the_library_trainer(sentences, tok):
+    from tokenizers import Tokenizer, models, trainers
+
+    reference = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    reference.normalizer = tok.backend_tokenizer.normalizer
+    reference.pre_tokenizer = tok.backend_tokenizer.pre_tokenizer
+    reference.train_from_iterator(sentences, trainers.WordPieceTrainer(
+        vocab_size=1000, special_tokens=list(pt.tokenizer.SPECIAL_TOKENS), min_frequency=2, show_progress=False))
+    ours, theirs = set(tok.get_vocab()), set(reference.get_vocab())
+    assert len(ours) == len(theirs) == 1000
+    assert len(ours ^ theirs) <= 20  # the same algorithm; only ties at equal counts may differ
+
+
 def test_packing_keeps_every_token_exactly_once(sentences, tok):
     ids = tokenize_corpus(sentences[:300], tok)
     packed = pt.pack_sequences(ids, 32, cls_id=2, sep_id=3, pad_id=0)

@@ -1,17 +1,19 @@
-"""A WordPiece tokenizer trained on the pre-training corpus with the ``tokenizers`` library, cached."""
+"""A WordPiece tokenizer trained on the pre-training corpus, run by the ``tokenizers`` library, cached."""
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
-from typing import Sequence
+from collections import Counter, defaultdict
+from typing import Mapping, Sequence
 
 from ..book.claims import write_atomic
 from ..book.paths import cache_dir
 from .config import text_fingerprint
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
-_TOKENIZER_VERSION = "wordpiece-1"
+_TOKENIZER_VERSION = "wordpiece-2"  # 2: deterministic vocabulary learner
 
 
 def tokenizer_fingerprint(tokenizer) -> str:
@@ -39,17 +41,93 @@ def _wrap(backend):
     )
 
 
-def _build(sentences: Sequence[str], vocab_size: int, lowercase: bool):
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+def _merge_pair(symbols: list[int], a: int, b: int, merged: int) -> list[int]:
+    """``symbols`` with every non-overlapping ``a b`` (left to right) replaced by ``merged``."""
+    out, i = [], 0
+    while i < len(symbols):
+        if i + 1 < len(symbols) and symbols[i] == a and symbols[i + 1] == b:
+            out.append(merged)
+            i += 2
+        else:
+            out.append(symbols[i])
+            i += 1
+    return out
 
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]", max_input_chars_per_word=100))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=lowercase, strip_accents=lowercase,
-                                                clean_text=True, handle_chinese_chars=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+
+def learn_wordpiece_vocabulary(word_counts: Mapping[str, int], vocab_size: int, *, min_frequency: int = 2,
+                               prefix: str = "##") -> list[str]:
+    """The vocabulary ``tokenizers``' WordPieceTrainer learns, learned deterministically.
+
+    The library's trainer runs BPE merges over the words, continuation characters carrying ``##``, and
+    breaks ties between equally frequent pairs by token id; but it numbers the ``##`` characters in
+    hash-map order, which changes from process to process (huggingface/tokenizers#1794), so two runs on
+    the same text give different ids and, at tied counts, a few different tokens. This is the same
+    algorithm with the ``##`` characters numbered by code point: ties go to the pair of older tokens,
+    and the vocabulary (in id order: specials, characters, ``##`` characters, merges) depends on the
+    text alone. Stops at ``vocab_size`` tokens or when no pair occurs ``min_frequency`` times.
+    """
+    words = sorted(word_counts)
+    counts = [word_counts[w] for w in words]
+    vocab = (list(SPECIAL_TOKENS) + sorted({c for w in words for c in w})
+             + sorted({prefix + c for w in words for c in w[1:]}))
+    index = {token: i for i, token in enumerate(vocab)}
+    symbols = [[index[w[0]]] + [index[prefix + c] for c in w[1:]] for w in words]
+    pair_counts: Counter = Counter()
+    words_with: defaultdict[tuple[int, int], set[int]] = defaultdict(set)
+    for i, (word, count) in enumerate(zip(symbols, counts)):
+        for pair in zip(word, word[1:]):
+            pair_counts[pair] += count
+            words_with[pair].add(i)
+    heap = [(-count, pair) for pair, count in pair_counts.items()]  # most frequent first, then older ids
+    heapq.heapify(heap)
+    while len(vocab) < vocab_size and heap:
+        negative, pair = heapq.heappop(heap)
+        count = pair_counts[pair]
+        if count != -negative:  # a stale entry: requeue with the current count
+            if count > 0:
+                heapq.heappush(heap, (-count, pair))
+            continue
+        if count < min_frequency:
+            break
+        a, b = pair
+        token = vocab[a] + vocab[b].removeprefix(prefix)
+        if token not in index:
+            index[token] = len(vocab)
+            vocab.append(token)
+        change: Counter = Counter()
+        for i in sorted(words_with.pop(pair)):
+            before = symbols[i]
+            after = _merge_pair(before, a, b, index[token])
+            if len(after) == len(before):
+                continue
+            for p in zip(before, before[1:]):
+                change[p] -= counts[i]
+            for p in zip(after, after[1:]):
+                change[p] += counts[i]
+                words_with[p].add(i)
+            symbols[i] = after
+        for p, delta in change.items():
+            if delta:
+                pair_counts[p] += delta
+                if delta > 0:
+                    heapq.heappush(heap, (-pair_counts[p], p))
+    return vocab
+
+
+def _build(sentences: Sequence[str], vocab_size: int, lowercase: bool):
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+    normalizer = normalizers.BertNormalizer(lowercase=lowercase, strip_accents=lowercase,
+                                            clean_text=True, handle_chinese_chars=True)
+    pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    word_counts = Counter(word for sentence in sentences
+                          for word, _ in pre_tokenizer.pre_tokenize_str(normalizer.normalize_str(sentence)))
+    vocab = learn_wordpiece_vocabulary(word_counts, vocab_size)
+    tok = Tokenizer(models.WordPiece({token: i for i, token in enumerate(vocab)}, unk_token="[UNK]",
+                                     max_input_chars_per_word=100))
+    tok.normalizer, tok.pre_tokenizer = normalizer, pre_tokenizer
     tok.decoder = decoders.WordPiece(prefix="##")
-    trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS),
-                                        min_frequency=2, show_progress=False)
-    tok.train_from_iterator(sentences, trainer=trainer, length=len(sentences))
+    tok.add_special_tokens(list(SPECIAL_TOKENS))
     cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     tok.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",

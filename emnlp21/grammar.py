@@ -61,6 +61,7 @@ LEXICON = {
     },
 }
 FIELDS = tuple(LEXICON)
+_NOUN_NUMBER = {form: number for lex in LEXICON.values() for pair in lex["nouns"] for number, form in enumerate(pair)}
 PREPOSITIONS = ("near", "behind", "beside", "with")
 
 
@@ -189,11 +190,13 @@ def agreement_probe(n: int, seed: int = 0, settings: GrammarSettings = GrammarSe
     """Targeted agreement items (Linzen+ 2016; Goldberg 2019), scored zero-shot by an MLM.
 
     Each item is a fresh sentence with its agreeing verb masked: ``masked``, the ``correct`` and
-    ``wrong`` verb forms, the subject's ``number`` and the ``construction`` between subject and verb
+    ``wrong`` verb forms, the subject's ``number``, the ``construction`` between subject and verb
     (``none``, or an attractor of the other number inside a ``pp``, ``subject_relative`` or
-    ``object_relative``). Without attractors the subject is the only noun before the verb, so even a
-    bag of words knows its number. With one, a model must find the head: head and attractor are two
-    nouns of opposite number in the same bag of words, so a model blind to order is at chance.
+    ``object_relative``) and ``object_number``, the number of the first noun after the verb (its
+    object or passive agent, of either number; "" if there is none). Without attractors the subject
+    is the only noun before the verb, so reading from the left finds its number; every such item has
+    an object after the verb. With an attractor, head and attractor are two nouns of opposite number
+    before the verb, so a model blind to order cannot tell which one the verb agrees with.
     """
     rng = random.Random(f"agreement-{seed}-{attractors}")
     plain = dataclasses.replace(settings, modifier=0.0, transitive=1.0, object_modifier=0.0)
@@ -205,9 +208,10 @@ def agreement_probe(n: int, seed: int = 0, settings: GrammarSettings = GrammarSe
         words[p.verb] = mask_token
         construction = ("none" if p.attractor is None else "pp" if words[p.head + 1] in PREPOSITIONS
                         else "object_relative" if words[p.head + 2] == "the" else "subject_relative")
+        after = [_NOUN_NUMBER[w] for w in words[p.verb + 1:] if w in _NOUN_NUMBER]
         rows.append({"masked": " ".join(words), "correct": p.verb_forms[p.number],
                      "wrong": p.verb_forms[1 - p.number], "construction": construction,
-                     "number": ("sg", "pl")[p.number]})
+                     "number": ("sg", "pl")[p.number], "object_number": ("sg", "pl")[after[0]] if after else ""})
     return pd.DataFrame(rows)
 
 

@@ -284,29 +284,49 @@ def draw_loss_curves(models, lang: str, title: str):
 ATTRACTED = ("pp", "subject_relative", "object_relative")
 
 
-def agreement_accuracy(probe, pretrained, device="cpu"):
-    """Per construction of ``probe`` (:func:`emnlp21.grammar.agreement_probe` items), the % of items
-    where ``pretrained`` scores the agreeing verb form above the other one (zero-shot, chance 50 %)."""
+def agreement_accuracy(probe, pretrained, device="cpu", by: str = "construction"):
+    """Per value of column ``by`` of ``probe`` (:func:`emnlp21.grammar.agreement_probe` items), the %
+    of items where ``pretrained`` scores the agreeing verb form above the other one (zero-shot, chance 50 %)."""
     from .wei.scoring import score_natural
 
-    return 100 - 100 * score_natural(probe, pretrained, device=device).groupby("construction")["error"].mean()
+    return 100 - 100 * score_natural(probe, pretrained, device=device).groupby(by)["error"].mean()
+
+
+def agreement_curve(runs, probe, device="cpu"):
+    """Zero-shot agreement of each run (``runs``: variant → :class:`Pretrained` with checkpoints) at
+    every step it kept and at its end: rows (variant, step), columns ``none`` and ``attractor`` (the
+    mean over the constructions with an attractor), in %."""
+    import pandas as pd
+
+    from .pretraining import load_checkpoint
+
+    rows = {}
+    for variant, run in runs.items():
+        for step in [*sorted(run.checkpoints), run.config.steps]:
+            model = run if step == run.config.steps else load_checkpoint(run, step)
+            acc = agreement_accuracy(probe, model, device)
+            rows[(variant, step)] = {"none": acc["none"], "attractor": acc[list(ATTRACTED)].mean()}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(["variant", "step"])
 
 
 def draw_agreement_curve(curve, lang: str):
-    """Zero-shot agreement against pre-training step (``curve``: rows step, columns ``none`` and ``attractor``)."""
+    """:func:`agreement_curve`'s frame against pre-training step: a colour per variant, a line style per condition."""
     import matplotlib.pyplot as plt
 
     from .book import tr
 
-    labels = {"none": tr(lang, "no attractor", "誘引名詞なし"), "attractor": tr(lang, "with an attractor", "誘引名詞あり")}
+    styles = {"none": ("--", tr(lang, "no attractor", "誘引名詞なし")),
+              "attractor": ("-", tr(lang, "with an attractor", "誘引名詞あり"))}
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    for col, label in labels.items():
-        ax.plot(curve.index, curve[col], marker="o", label=label)
+    for (variant, runs), color in zip(curve.groupby(level="variant", sort=False), plt.rcParams["axes.prop_cycle"]):
+        steps = runs.index.get_level_values("step")
+        for col, (ls, label) in styles.items():
+            ax.plot(steps, runs[col], marker="o", ls=ls, color=color["color"], label=f"{variant}: {label}")
     ax.axhline(50, color="grey", lw=1, ls=":")
     ax.set(xlabel=tr(lang, "pre-training step", "事前学習ステップ"), ylim=(0, 102),
            ylabel=tr(lang, "agreeing form preferred (%)", "一致する形を選んだ割合 (%)"),
-           title=tr(lang, "MN's zero-shot agreement during pre-training (chance 50 %)",
-                    "MN のゼロショット一致の推移（チャンス 50 %）"))
+           title=tr(lang, "Zero-shot agreement during pre-training (chance 50 %)",
+                    "事前学習中のゼロショット一致（チャンス 50 %）"))
     ax.legend(fontsize=8)
     return fig
 

@@ -51,6 +51,18 @@ def test_agreement_items_mask_the_agreeing_verb_of_the_head():
     assert g.agreement_probe(50, seed=1).equals(g.agreement_probe(50, seed=1))
 
 
+def test_items_without_an_attractor_record_their_objects_number():
+    items = g.agreement_probe(400, seed=0, attractors=False)
+    assert set(items.construction) == {"none"}
+    for masked, number, obj in zip(items.masked, items.number, items.object_number):
+        before, after = masked.split("[MASK]")
+        assert [w for w in before.split() if w in NOUN_NUMBER] and obj  # one subject, and an object after the verb
+        first = next(w for w in after.split() if w in NOUN_NUMBER)
+        assert obj == ("sg", "pl")[NOUN_NUMBER[first]]
+    same = (items.object_number == items.number).mean()
+    assert 0.3 < same < 0.7, same  # the object's number is drawn independently of the subject's
+
+
 def test_a_bag_of_words_is_at_chance_on_agreement():
     """Swapping head and attractor keeps the words and flips the answer: a bag of words cannot see it."""
     items = g.agreement_probe(1600, seed=0)

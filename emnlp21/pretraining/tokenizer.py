@@ -64,7 +64,9 @@ def learn_wordpiece_vocabulary(word_counts: Mapping[str, int], vocab_size: int, 
     the same text give different ids and, at tied counts, a few different tokens. This is the same
     algorithm with the ``##`` characters numbered by code point: ties go to the pair of older tokens,
     and the vocabulary (in id order: specials, characters, ``##`` characters, merges) depends on the
-    text alone. Stops at ``vocab_size`` tokens or when no pair occurs ``min_frequency`` times.
+    text alone. Stops at ``vocab_size`` tokens or when no pair occurs ``min_frequency`` times. The
+    upstream fix (huggingface/tokenizers#2066, open) makes the same change; once it is released, the
+    library's trainer can take this function's place.
     """
     words = sorted(word_counts)
     counts = [word_counts[w] for w in words]

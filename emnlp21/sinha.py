@@ -206,6 +206,32 @@ def shuffle_token_ids(token_ids: Sequence[Sequence[int]], seed: int) -> list[lis
     return [out[e - k:e].tolist() for e, k in zip(ends.tolist(), lengths.tolist())]
 
 
+# --- a forward-only diagnostic: does a model prefer natural order? --------------------------------
+
+def order_preference(models, sentences: Sequence[str], seed: int = 0, device="cpu"):
+    """Pseudo-log-likelihood of each held-out sentence as written and with its words shuffled (same
+    words), per model: the share of sentences whose natural order scores higher, its two-sided
+    binomial p-value against 1/2 (ties count half) and the mean difference in nats per sentence.
+    A model trained on natural text should prefer natural order; one trained on shuffled text (M1)
+    or without positions (MNP: equal scores by construction) should not."""
+    import random
+
+    import pandas as pd
+    from scipy.stats import binomtest
+
+    from .pretraining.evaluate import pseudo_log_likelihood
+
+    rng = random.Random(seed)
+    shuffled = [shuffle_text(t, rng) for t in sentences]
+    rows = {}
+    for name, m in models.items():
+        diff = pseudo_log_likelihood(m, sentences, device=device) - pseudo_log_likelihood(m, shuffled, device=device)
+        wins = float((diff > 1e-6).sum() + 0.5 * (np.abs(diff) <= 1e-6).sum())
+        rows[name] = {"prefers_natural": wins / len(diff), "p_value": binomtest(round(wins), len(diff)).pvalue,
+                      "mean_difference": float(diff.mean()), "sentences": len(diff)}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 # --- the paper's Table 1 and our summary -------------------------------------------------------
 
 def _variant_order(names) -> list[str]:
@@ -382,20 +408,46 @@ def claim_numbers(means, order_free: Sequence[str], order_sensitive: Sequence[st
     return out
 
 
+def learned_control(acc, n_items: dict[str, int], tasks: Sequence[str], *, what: tuple[str, str]):
+    """The positive control of a real-text or grammar claim: MN beats MRI (the same encoder, never
+    pre-trained) on the mean of ``tasks`` by more than twice the standard error of the difference
+    (seed spread and test-set noise). ``acc`` is :func:`test_accuracy`'s tidy rows (scores as fractions),
+    ``n_items`` the test items per task, ``what`` the tasks' description (English, Japanese)."""
+    from .book.evidence import Control, difference_margin
+
+    tasks = list(tasks)
+    rows = acc[acc["task"].isin(tasks)]
+    per_seed = rows.groupby(["variant", "seed"])["score"].mean()
+    en, ja = f"MN above MRI on {what[0]}", f"{what[1]}で MN が MRI を上回る"
+    if not {"MN", "MRI"} <= set(per_seed.index.get_level_values("variant")):
+        return Control(en + " (MN or MRI not run)", ja + "（MN か MRI が未実行）", False)
+    a, b = per_seed["MN"].to_numpy(), per_seed["MRI"].to_numpy()
+    margin = difference_margin(a, b, sum(n_items[t] for t in tasks))
+    diff = float(a.mean() - b.mean())
+    return Control(f"{en} by more than {100 * margin:.1f} points (got {100 * diff:+.1f})",
+                   f"{ja}（差 {100 * diff:+.1f}，必要 {100 * margin:.1f} ポイント超）", diff > margin)
+
+
 def near_chance(accuracy: float, n: int, chance: float = 0.5, z: float = 3.0) -> bool:
     """Is an accuracy (fraction) within ``z`` binomial standard errors of ``chance`` on ``n`` items?"""
     return abs(accuracy - chance) <= z * float(np.sqrt(chance * (1 - chance) / n))
 
 
 def add_claims(claims, ours: dict[str, dict], paper: dict[str, dict], *, order_free: Sequence[str],
-               order_sensitive: Sequence[str], prefix: str = "sinha", setting: tuple[str, str] = ("", "")) -> None:
+               order_sensitive: Sequence[str], controls: dict[str, list], prefix: str = "sinha",
+               setting: tuple[str, str] = ("", "")) -> None:
     """Add the chapter's comparative claims, judged by :func:`claim_numbers` on our table (``ours``)
     and quoted from the paper's (``paper``), to a :class:`~emnlp21.book.Claims` board.
+
+    ``controls`` holds the positive controls (:class:`~emnlp21.book.Control`) under ``free`` (claims on
+    the order-free tasks), ``sensitive`` (on the order-sensitive task) and ``all`` (on every task); a
+    claim whose control failed is inconclusive.
 
     ``prefix`` names a setting's claims (``sinha`` for real text, ``sinha.grammar`` for the grammar);
     ``setting`` is appended to the English and Japanese statements (e.g. ``(grammar)``).
     """
-    src = "Sinha+ 2021, Table 1 and §4.1 (paper's values recomputed from Table 1)"
+    src = ("Sinha+ 2021, Table 1 and §4.1 (paper's values recomputed from Table 1)",
+           "Sinha+ 2021，表 1 と §4.1（論文の値は表 1 から再計算）")
     free, sens = ", ".join(order_free), ", ".join(order_sensitive)
     en_tail, ja_tail = (f" {setting[0]}" if setting[0] else ""), setting[1]
 
@@ -408,9 +460,11 @@ def add_claims(claims, ours: dict[str, dict], paper: dict[str, dict], *, order_f
                   f"(while pre-training gains at least {FAR_POINTS:g} points over MRI there){en_tail}.",
                ja=f"M1 (単語をシャッフル) は語順不要のタスクで MN との差が {CLOSE_POINTS:g} ポイント以内 "
                   f"(かつ事前学習が MRI より {FAR_POINTS:g} ポイント以上の効果を持つ){ja_tail}。",
-               paper=f"MN − M1 = {paper['m1_close']['gap']:.1f} points (SST-2, MRPC, QQP, QNLI); 3.3 over all accuracy tasks",
-               source=src, holds=c["holds"], numbers=numbers(c),
-               ours=f"MN − M1 = {c['gap']:.1f} points ({free}); MN − MRI = {c.get('pretraining_gain', float('nan')):.1f}")
+               paper=(f"MN − M1 = {paper['m1_close']['gap']:.1f} points (SST-2, MRPC, QQP, QNLI); 3.3 over all accuracy tasks",
+                      f"MN − M1 = {paper['m1_close']['gap']:.1f} ポイント（SST-2，MRPC，QQP，QNLI），正解率のタスク全体で 3.3"),
+               source=src, holds=c["holds"], numbers=numbers(c), controls=controls["free"],
+               ours=(f"MN − M1 = {c['gap']:.1f} points ({free}); MN − MRI = {c.get('pretraining_gain', float('nan')):.1f}",
+                     f"MN − M1 = {c['gap']:.1f} ポイント（{free}），MN − MRI = {c.get('pretraining_gain', float('nan')):.1f}"))
     if "ngram_trend" in ours:
         c = ours["ngram_trend"]
         chain = [v for v in ("MN", "M4", "M3", "M2", "M1") if f"mean_{v}" in c]
@@ -420,31 +474,41 @@ def add_claims(claims, ours: dict[str, dict], paper: dict[str, dict], *, order_f
                    ja=f"局所的な語順を残すほど性能が上がる: 平均精度 MN ≥ M4 ≥ M3 ≥ M2 ≥ M1 (許容差 {TREND_TOLERANCE:g} ポイント)，"
                       f"かつ MN が M1 を {2 * TREND_TOLERANCE:g} ポイント以上上回る{ja_tail}。",
                    paper=" > ".join(f"{v} {paper['ngram_trend'][f'mean_{v}']:.1f}" for v in ("MN", "M4", "M3", "M2", "M1")),
-                   source=src, holds=c["holds"], numbers=numbers(c),
-                   ours=" / ".join(f"{v} {c[f'mean_{v}']:.1f}" for v in chain)
-                   + f" (ordered steps: {c['share']:.0%}; MN − M1 = {c['spread']:.1f})")
+                   source=src, holds=c["holds"], numbers=numbers(c), controls=controls["all"],
+                   ours=(" / ".join(f"{v} {c[f'mean_{v}']:.1f}" for v in chain)
+                         + f" (ordered steps: {c['share']:.0%}; MN − M1 = {c['spread']:.1f})",
+                         " / ".join(f"{v} {c[f'mean_{v}']:.1f}" for v in chain)
+                         + f"（順序どおりの段 {c['share']:.0%}，MN − M1 = {c['spread']:.1f}）"))
     if "m1_beats_mnp" in ours:
         c = ours["m1_beats_mnp"]
         claims.add(f"{prefix}.m1-beats-mnp",
                    en=f"M1 beats MNP (no positions) by at least {FAR_POINTS:g} points: positions matter even for "
                       f"shuffled text{en_tail}.",
                    ja=f"M1 は MNP (位置埋め込みなし) を {FAR_POINTS:g} ポイント以上上回る: シャッフル文でも位置が重要{ja_tail}。",
-                   paper=f"M1 − MNP = {paper['m1_beats_mnp']['diff']:.1f} points", source=src,
-                   ours=f"M1 − MNP = {c['diff']:.1f} points", holds=c["holds"], numbers=numbers(c))
+                   paper=(f"M1 − MNP = {paper['m1_beats_mnp']['diff']:.1f} points",
+                          f"M1 − MNP = {paper['m1_beats_mnp']['diff']:.1f} ポイント"), source=src,
+                   ours=(f"M1 − MNP = {c['diff']:.1f} points", f"M1 − MNP = {c['diff']:.1f} ポイント"),
+                   holds=c["holds"], numbers=numbers(c),
+                   controls=controls["all"])
     if "baselines_bottom" in ours:
         c = ours["baselines_bottom"]
         claims.add(f"{prefix}.baselines-bottom",
                    en=f"MUG, MNP and MRI are all below every shuffled-corpus model (mean accuracy){en_tail}.",
                    ja=f"MUG・MNP・MRI はどれも，シャッフルコーパスで学習したどのモデルよりも低い (平均精度){ja_tail}。",
-                   paper=f"best baseline {paper['baselines_bottom']['best_baseline']:.1f} < worst of MN–M1 "
-                         f"{paper['baselines_bottom']['worst_shuffled']:.1f}", source=src,
-                   ours=f"best baseline {c['best_baseline']:.1f} vs worst of MN–M1 {c['worst_shuffled']:.1f}",
-                   holds=c["holds"], numbers=numbers(c))
+                   paper=(f"best baseline {paper['baselines_bottom']['best_baseline']:.1f} < worst of MN–M1 "
+                          f"{paper['baselines_bottom']['worst_shuffled']:.1f}",
+                          f"ベースラインの最高 {paper['baselines_bottom']['best_baseline']:.1f} < MN〜M1 の最低 "
+                          f"{paper['baselines_bottom']['worst_shuffled']:.1f}"), source=src,
+                   ours=(f"best baseline {c['best_baseline']:.1f} vs worst of MN–M1 {c['worst_shuffled']:.1f}",
+                         f"ベースラインの最高 {c['best_baseline']:.1f}，MN〜M1 の最低 {c['worst_shuffled']:.1f}"),
+                   holds=c["holds"], numbers=numbers(c), controls=controls["all"])
     c = ours["order_gap"]
     claims.add(f"{prefix}.order-task-larger-gap",
                en=f"The order-sensitive task shows a larger MN − M1 gap than the order-free tasks "
                   f"(by ≥ {ORDER_GAP_MARGIN:g} point){en_tail}.",
                ja=f"語順が必要なタスクでは，語順不要のタスクより MN − M1 の差が大きい ({ORDER_GAP_MARGIN:g} ポイント以上){ja_tail}。",
-               paper=f"PAWS {paper['order_gap']['gap_order']:.1f} vs {paper['order_gap']['gap_free']:.1f} points",
-               source=src, ours=f"{sens} {c['gap_order']:.1f} vs {c['gap_free']:.1f} points",
-               holds=c["holds"], numbers=numbers(c))
+               paper=(f"PAWS {paper['order_gap']['gap_order']:.1f} vs {paper['order_gap']['gap_free']:.1f} points",
+                      f"PAWS {paper['order_gap']['gap_order']:.1f}，他 {paper['order_gap']['gap_free']:.1f} ポイント"),
+               source=src, ours=(f"{sens} {c['gap_order']:.1f} vs {c['gap_free']:.1f} points",
+                                 f"{sens} {c['gap_order']:.1f}，他 {c['gap_free']:.1f} ポイント"),
+               holds=c["holds"], numbers=numbers(c), controls=controls["sensitive"])

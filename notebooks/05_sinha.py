@@ -64,6 +64,7 @@ import pandas as pd
 
 from emnlp21 import book, corpora, sinha
 from emnlp21 import pretraining as pt
+from emnlp21.pretraining import report
 
 P, device = book.setup("sinha", globals())
 started = time.perf_counter()
@@ -156,13 +157,54 @@ models = {}
 for v, (cfg, text) in variants.items():
     models[v] = pt.pretrain(cfg, text, tok, device=P.device)
     m = models[v]
-    final = f"final loss {m.log['loss'].iloc[-1]:.2f}" if len(m.log) else "no pre-training"
+    final = f"final loss {m.log['loss'].iloc[-1]:.2f}, trained in {m.train_seconds:.0f} s" if len(m.log) else "no pre-training"
     print(f"{v:4s} {'cached ' if m.from_cache else 'trained'} {m.name}: {final}")
 
 
 # %%
 book.show_figure(lambda lang: sinha.draw_loss_curves(models, lang, book.tr(
     lang, "Pre-training loss of the variants", "変種ごとの事前学習損失")), name="sinha-loss")
+
+# %% [markdown]
+# :::{lang} en
+# ### Did they learn? Held-out loss, and a forward-only test of order
+#
+# Before any variant may judge the paper, MN must have learned English beyond word frequencies: its
+# held-out MLM loss must be well below the unigram floor (as in the small-models chapter). A second
+# check needs no fine-tuning at all: the pseudo-log-likelihood (each token masked in turn, Salazar+
+# 2020) of held-out sentences as written against the same words shuffled. A model that learned word
+# order prefers the natural sentence; M1, trained on shuffled sentences, should not; MNP, blind to
+# positions, scores both exactly alike by construction.
+# :::
+#
+# :::{lang} ja
+# ### 学習できたか：取り分け損失と，順伝播だけで語順を調べる検査
+#
+# どの変種で論文を検証するにも，まず MN が単語の頻度を超えて英語を学んでいる必要があります。
+# 取り分けたテキストでの MLM 損失がユニグラムの水準を十分に下回ること（小さなモデルの章と同じ）です。
+# 2 つ目の確認は fine-tuning を使いません。取り分けた文の疑似対数尤度（各トークンを順にマスクする，
+# Salazar+ 2020）を，書かれたままの文と同じ語をシャッフルした文とで比べます。語順を学んだモデルは自然な
+# 文を好み，シャッフル文で学んだ M1 は好まないはずです。位置を見られない MNP は，構成上どちらにも
+# まったく同じ値を与えます。
+# :::
+
+# %%
+heldout = {v: pt.heldout_report(models[v], corpus.heldout, corpus.train, device=device)
+           for v in ("MN", "M1") if v in models}
+pll_texts = [t for t in corpus.heldout if 8 <= len(t.split()) <= 30][:P.pll_sentences]
+preference = sinha.order_preference({v: models[v] for v in ("MN", "M1", "MNP") if v in models}, pll_texts,
+                                    seed=P.shuffle_seed, device=device)
+book.show_table(lambda lang: pd.concat([
+    pd.DataFrame(heldout).T.rename(columns={
+        "heldout_loss": book.tr(lang, "held-out MLM loss", "取り分け MLM 損失"),
+        "unigram_entropy": book.tr(lang, "unigram floor", "ユニグラムの水準"), "gain": book.tr(lang, "gap", "差")})
+    [[book.tr(lang, "held-out MLM loss", "取り分け MLM 損失"), book.tr(lang, "unigram floor", "ユニグラムの水準"),
+      book.tr(lang, "gap", "差")]].round(2),
+    preference.rename(columns={
+        "prefers_natural": book.tr(lang, "prefers natural order", "自然な語順を好む割合"),
+        "p_value": book.tr(lang, "binomial p", "二項検定 p"),
+        "mean_difference": book.tr(lang, "PLL natural − shuffled (nats)", "PLL 自然 − シャッフル (nat)")})
+    .drop(columns="sentences").round(3)], axis=1))
 
 # %% [markdown]
 # :::{lang} en
@@ -197,7 +239,7 @@ book.show_figure(lambda lang: sinha.draw_loss_curves(models, lang, book.tr(
 
 # %%
 tasks = pt.build_tasks(P.tasks, n_train=P.n_train, n_eval=P.n_eval, seed=P.task_seed)
-ft_config = pt.FinetuneConfig(epochs=P.finetune_epochs)
+ft_config = pt.FinetuneConfig.from_profile(P)
 order_sensitive = [t for t in P.tasks if tasks[t].order_sensitive]
 order_free = [t for t in P.tasks if not tasks[t].order_sensitive]
 book.show_table(lambda lang: pd.DataFrame(
@@ -348,7 +390,40 @@ claims = book.Claims("sinha", P.profile)
 ours_c = sinha.claim_numbers(means, order_free, order_sensitive)
 pa_acc = paper[paper["metric"] == "accuracy"].pivot(index="variant", columns="task", values="mean")
 paper_c = sinha.claim_numbers(pa_acc, ["SST-2", "MRPC", "QQP", "QNLI"], ["PAWS"])
-sinha.add_claims(claims, ours_c, paper_c, order_free=order_free, order_sensitive=order_sensitive)
+n_test = {t: len(tasks[t].test) for t in P.tasks}
+learned = heldout["MN"]["gain"] >= report.LEARNED_NATS
+beyond_unigram = book.Control(f"MN's held-out loss {report.LEARNED_NATS:g} nats below the unigram floor",
+                              f"MN の取り分け損失がユニグラムの水準を {report.LEARNED_NATS:g} nat 下回る", learned)
+mn_order = preference.loc["MN"]
+prefers_order = book.Control("MN prefers natural order (pseudo-log-likelihood, p < 0.01)",
+                             "MN が自然な語順を好む（疑似対数尤度，p < 0.01）",
+                             mn_order["prefers_natural"] > 0.5 and mn_order["p_value"] < book.evidence.ALPHA)
+controls = {"free": [beyond_unigram, sinha.learned_control(acc, n_test, order_free, what=("the order-free tasks", "語順不要のタスク"))],
+            "sensitive": [beyond_unigram, prefers_order,
+                          sinha.learned_control(acc, n_test, order_sensitive, what=("the order-sensitive task", "語順が必要なタスク"))],
+            "all": [beyond_unigram, sinha.learned_control(acc, n_test, P.tasks, what=("all tasks", "全タスク"))]}
+sinha.add_claims(claims, ours_c, paper_c, order_free=order_free, order_sensitive=order_sensitive, controls=controls)
+claims.add("sinha.mn-prefers-natural-order", kind="check",
+           en="MN scores held-out sentences higher as written than with their words shuffled (pseudo-log-likelihood).",
+           ja="MN は取り分けた文を，語をシャッフルした文より高く評価する（疑似対数尤度）。",
+           paper=("a model trained on natural text prefers natural order", "自然なテキストで学んだモデルは自然な語順を好む"),
+           source=("this book's control (Salazar+ 2020's PLL)", "本書の対照（Salazar+ 2020 の PLL）"),
+           ours=(f"{mn_order['prefers_natural']:.0%} of {int(mn_order['sentences'])} sentences (p = {mn_order['p_value']:.1g})",
+                 f"{int(mn_order['sentences'])} 文中 {mn_order['prefers_natural']:.0%}（p = {mn_order['p_value']:.1g}）"),
+           holds=prefers_order.passed, numbers=dict(mn_order))
+if "M1" in preference.index:
+    m1_order = preference.loc["M1"]
+    claims.add("sinha.m1-order-indifferent", kind="check",
+               en="M1, pre-trained on shuffled sentences, prefers natural order far less often than MN does.",
+               ja="シャッフル文で事前学習した M1 が自然な語順を好む割合は，MN よりずっと低い。",
+               paper=("M1 saw no word order beyond subwords", "M1 はサブワード内の順序しか見ていない"),
+               source=("this book's diagnostic", "本書の診断"),
+               ours=(f"M1 {m1_order['prefers_natural']:.0%} vs MN {mn_order['prefers_natural']:.0%}",
+                     f"M1 {m1_order['prefers_natural']:.0%}，MN {mn_order['prefers_natural']:.0%}"),
+               holds=book.evidence.counts_differ(round(m1_order["prefers_natural"] * m1_order["sentences"]), int(m1_order["sentences"]),
+                                                 round(mn_order["prefers_natural"] * mn_order["sentences"]), int(mn_order["sentences"]))[0]
+               and m1_order["prefers_natural"] < mn_order["prefers_natural"],
+               numbers={"m1": m1_order["prefers_natural"], "mn": mn_order["prefers_natural"]})
 
 if order_sensitive and "MNP" in means.index:
     t = order_sensitive[0]
@@ -356,9 +431,12 @@ if order_sensitive and "MNP" in means.index:
     claims.add("sinha.mnp-chance-on-order-task",
                en=f"Without positions (MNP) the model is at chance on {t}, whose classes share their bags of words.",
                ja=f"位置埋め込みのないモデル (MNP) は，クラス間で単語の袋が共通の {t} でチャンスレベルになる。",
-               paper=f"PAWS: MNP {pa_acc.loc['MNP', 'PAWS']:.1f}, MRI {pa_acc.loc['MRI', 'PAWS']:.1f} (near the majority class)",
-               source="Sinha+ 2021, Table 1", ours=f"MNP {100 * mnp:.1f} % on {len(tasks[t].test)} test items",
-               holds=sinha.near_chance(mnp, len(tasks[t].test)), numbers={"accuracy": mnp})
+               paper=(f"PAWS: MNP {pa_acc.loc['MNP', 'PAWS']:.1f}, MRI {pa_acc.loc['MRI', 'PAWS']:.1f} (near the majority class)",
+                      f"PAWS：MNP {pa_acc.loc['MNP', 'PAWS']:.1f}，MRI {pa_acc.loc['MRI', 'PAWS']:.1f}（多数派クラス付近）"),
+               source=("Sinha+ 2021, Table 1", "Sinha+ 2021，表 1"),
+               ours=(f"MNP {100 * mnp:.1f} % on {len(tasks[t].test)} test items", f"評価 {len(tasks[t].test)} 件で MNP {100 * mnp:.1f} %"),
+               holds=sinha.near_chance(mnp, len(tasks[t].test)), numbers={"accuracy": mnp},
+               kind="construction")  # both classes of the task carry the same bags of words
 
 drops = (ft_compare["natural"] - ft_compare["shuffled"])
 if "MN" in drops.index and order_free:
@@ -366,9 +444,11 @@ if "MN" in drops.index and order_free:
     claims.add("sinha.shuffled-finetuning-small-cost",
                en=f"Fine-tuning MN on shuffled text costs at most {sinha.CLOSE_POINTS:g} points on the order-free tasks (§4.2).",
                ja=f"MN をシャッフルしたテキストで fine-tuning しても，語順不要のタスクでの低下は {sinha.CLOSE_POINTS:g} ポイント以内 (§4.2)。",
-               paper="QQP and QNLI: accuracy decreases only slightly; MNLI, SST-2, MRPC above 80 %",
-               source="Sinha+ 2021, §4.2 and Figure 1", ours=f"mean drop {drop:.1f} points ({', '.join(order_free)})",
-               holds=drop <= sinha.CLOSE_POINTS, numbers={"drop": drop})
+               paper=("QQP and QNLI: accuracy decreases only slightly; MNLI, SST-2, MRPC above 80 %",
+                      "QQP と QNLI では正解率の低下はわずか，MNLI・SST-2・MRPC は 80 % 超"),
+               source=("Sinha+ 2021, §4.2 and Figure 1", "Sinha+ 2021，§4.2 と図 1"),
+               ours=(f"mean drop {drop:.1f} points ({', '.join(order_free)})", f"平均の低下 {drop:.1f} ポイント（{', '.join(order_free)}）"),
+               holds=drop <= sinha.CLOSE_POINTS, numbers={"drop": drop}, controls=controls["free"])
 claims.table()
 
 # %% [markdown]
@@ -474,19 +554,25 @@ book.show_figure(lambda lang: sinha.draw_agreement_curve(g_curve, lang), name="s
 plain = probe[probe.construction == "none"]
 plain = plain.assign(object=plain.object_number.eq(plain.number).map({True: "same", False: "other"}))
 by_object = sinha.agreement_accuracy(plain, long_runs["MN"], device, by="object")
-object_misleads = by_object["other"] < by_object["same"]
+# Judged by Fisher's exact test on the error counts, not by a bare comparison of two percentages.
+n_same, n_other = int((plain.object == "same").sum()), int((plain.object == "other").sum())
+differ, p_object = book.evidence.counts_differ(round((100 - by_object["other"]) / 100 * n_other), n_other,
+                                               round((100 - by_object["same"]) / 100 * n_same), n_same)
+object_misleads = differ and by_object["other"] < by_object["same"]
 book.show_text(
     en=f"MN after {long_steps} steps, items without an attractor: {by_object['same']:.1f} % right when the object "
        f"has the subject's number, {by_object['other']:.1f} % when it has the other number ("
-       f"{(plain.object == 'same').sum()} and {(plain.object == 'other').sum()} items). "
+       f"{n_same} and {n_other} items; Fisher's exact test p = {p_object:.2g}, the book's level "
+       f"{book.evidence.ALPHA:g}). "
        + ("The items with an object of the other number are the harder ones, as the explanation predicts."
           if object_misleads else
-          "An object of the other number does not make an item harder, so that explanation of the dip fails."),
+          "An object of the other number does not make an item measurably harder, so that explanation of the dip "
+          "finds no support."),
     ja=f"{long_steps} ステップの MN，誘引名詞のない項目：目的語が主語と同じ数のとき {by_object['same']:.1f} %，"
-       f"違う数のとき {by_object['other']:.1f} % が正解でした（{(plain.object == 'same').sum()} 項目と "
-       f"{(plain.object == 'other').sum()} 項目）。"
+       f"違う数のとき {by_object['other']:.1f} % が正解でした（{n_same} 項目と {n_other} 項目。フィッシャーの"
+       f"正確検定で p = {p_object:.2g}，本書の水準は {book.evidence.ALPHA:g}）。"
        + ("目的語が違う数の項目のほうが難しく，説明の予測どおりです。" if object_misleads else
-          "目的語が違う数でも項目は難しくならないので，その説明は成り立ちません。"))
+          "目的語が違う数でも項目が有意に難しくなることはなく，その説明は支持されません。"))
 
 # %%
 # MRI's topic score hinges on where one random initialisation puts the words it never saw in fine-tuning.
@@ -518,8 +604,12 @@ book.show_text(
 g_free = [t for t in g_tasks if not g_tasks[t].order_sensitive]
 g_sens = [t for t in g_tasks if g_tasks[t].order_sensitive]
 g_c = sinha.claim_numbers(g_means, g_free, g_sens)
-sinha.add_claims(claims, g_c, paper_c, order_free=g_free, order_sensitive=g_sens, prefix="sinha.grammar",
-                 setting=("(grammar)", "（文法）"))
+g_n = {t: len(g_tasks[t].test) for t in g_tasks}
+g_controls = {"free": [sinha.learned_control(g_acc, g_n, g_free, what=("the order-free grammar task", "語順不要の文法タスク"))],
+              "sensitive": [sinha.learned_control(g_acc, g_n, g_sens, what=("the order-sensitive grammar task", "語順が必要な文法タスク"))],
+              "all": [sinha.learned_control(g_acc, g_n, list(g_tasks), what=("all grammar tasks", "全文法タスク"))]}
+sinha.add_claims(claims, g_c, paper_c, order_free=g_free, order_sensitive=g_sens, controls=g_controls,
+                 prefix="sinha.grammar", setting=("(grammar)", "（文法）"))
 if "MN" in agreement.index:
     mn_end, m1_end = g_curve.loc[("MN", long_steps)], g_curve.loc[("M1", long_steps)]
     n_items = P.grammar_probe_items
@@ -528,11 +618,15 @@ if "MN" in agreement.index:
                   "above chance across an attractor (zero-shot, 3 standard errors).",
                ja=f"文法で {long_steps} ステップ事前学習した MN は，誘引名詞をはさんでも一致する動詞の形を"
                   "チャンスより有意に選ぶ (ゼロショット，標準誤差の 3 倍)。",
-               paper="the natural-order model is the best on syntactic probes; shuffled ones fall behind",
-               source="Sinha+ 2021, §5 (non-parametric probes)",
-               ours=f"MN after {long_steps} steps: {mn_end.attractor:.1f} % with an attractor, {mn_end.none:.1f} % "
-                    f"without (chance 50 %; after {P.grammar_steps} steps "
-                    f"{agreement.loc['MN', list(sinha.ATTRACTED)].mean():.1f} %)",
+               paper=("the natural-order model is the best on syntactic probes; shuffled ones fall behind",
+                      "統語のプローブでは自然な語順のモデルが最良で，シャッフルしたものは劣る"),
+               source=("Sinha+ 2021, §5 (non-parametric probes)", "Sinha+ 2021，§5（ノンパラメトリックなプローブ）"),
+               ours=(f"MN after {long_steps} steps: {mn_end.attractor:.1f} % with an attractor, {mn_end.none:.1f} % "
+                     f"without (chance 50 %; after {P.grammar_steps} steps "
+                     f"{agreement.loc['MN', list(sinha.ATTRACTED)].mean():.1f} %)",
+                     f"{long_steps} ステップの MN：誘引名詞あり {mn_end.attractor:.1f} %，なし {mn_end.none:.1f} %"
+                     f"（チャンス 50 %，{P.grammar_steps} ステップでは "
+                     f"{agreement.loc['MN', list(sinha.ATTRACTED)].mean():.1f} %）"),
                holds=not sinha.near_chance(mn_end.attractor / 100, n_items) and mn_end.attractor > 50,
                numbers={"attractor": mn_end.attractor, "none": mn_end.none})
     claims.add("sinha.grammar.m1-falls-behind-on-agreement",
@@ -540,10 +634,13 @@ if "MN" in agreement.index:
                   f"agreement across an attractor (by at least {sinha.FAR_POINTS:.0f} points).",
                ja=f"同じ文をシャッフルして同じだけ ({long_steps} ステップ) 事前学習した M1 は，誘引名詞をはさむ一致で"
                   f"MN を大きく ({sinha.FAR_POINTS:.0f} ポイント以上) 下回る。",
-               paper="the natural-order model is the best on syntactic probes; shuffled ones fall behind",
-               source="Sinha+ 2021, §5 (non-parametric probes)",
-               ours=f"with an attractor MN {mn_end.attractor:.1f} %, M1 {m1_end.attractor:.1f} %; without one "
-                    f"MN {mn_end.none:.1f} %, M1 {m1_end.none:.1f} %",
+               paper=("the natural-order model is the best on syntactic probes; shuffled ones fall behind",
+                      "統語のプローブでは自然な語順のモデルが最良で，シャッフルしたものは劣る"),
+               source=("Sinha+ 2021, §5 (non-parametric probes)", "Sinha+ 2021，§5（ノンパラメトリックなプローブ）"),
+               ours=(f"with an attractor MN {mn_end.attractor:.1f} %, M1 {m1_end.attractor:.1f} %; without one "
+                     f"MN {mn_end.none:.1f} %, M1 {m1_end.none:.1f} %",
+                     f"誘引名詞あり MN {mn_end.attractor:.1f} %，M1 {m1_end.attractor:.1f} %，なし "
+                     f"MN {mn_end.none:.1f} %，M1 {m1_end.none:.1f} %"),
                holds=mn_end.attractor - m1_end.attractor >= sinha.FAR_POINTS,
                numbers={"mn": mn_end.attractor, "m1": m1_end.attractor,
                         "mn_none": mn_end.none, "m1_none": m1_end.none})
@@ -565,19 +662,23 @@ book.show_text(
        + "（%，チャンス 50）。")
 
 # %%
-held = [c for c in claims.items if c.holds]
-missed = [c for c in claims.items if not c.holds]
+n = claims.counts()
+by_verdict = {v: [c.id for c in claims.items if c.kind == "finding" and c.verdict == v] for v in ("fails", "inconclusive")}
 elapsed = time.perf_counter() - started
 book.show_text(
-    en=f"**{len(held)} of {len(claims.items)} claims held** at the `{P.profile}` profile "
-       f"({P.layers}×{P.hidden} model, {P.steps} steps, {len(corpus.train):,} sentences). "
-       + (f"Not holding: {', '.join(c.id for c in missed)}. " if missed else "")
+    en=f"**Findings: {n['finding_holds']} held, {n['finding_fails']} failed, {n['finding_inconclusive']} inconclusive** "
+       f"at the `{P.profile}` profile ({P.layers}×{P.hidden} model, {P.steps} steps, {len(corpus.train):,} sentences); "
+       f"{n['check']} checks and {n['construction']} by construction beside them. "
+       + (f"Failed: {', '.join(by_verdict['fails'])}. " if by_verdict["fails"] else "")
+       + (f"Inconclusive (a control failed): {', '.join(by_verdict['inconclusive'])}. " if by_verdict["inconclusive"] else "")
        + f"Word-level M1 keeps {leak_table.get('M1', float('nan')):.1f} % of the natural adjacent token pairs, "
          f"a shuffle after segmentation {leak_table['M1 (after segmentation)']:.1f} %. "
          f"This notebook ran in {elapsed / 60:.1f} minutes.",
-    ja=f"**{len(claims.items)} 件中 {len(held)} 件の主張が成立** (`{P.profile}` プロファイル，"
-       f"{P.layers}×{P.hidden} のモデル，{P.steps} ステップ，{len(corpus.train):,} 文)。"
-       + (f"成立しなかったもの: {', '.join(c.id for c in missed)}。" if missed else "")
+    ja=f"**知見は成立 {n['finding_holds']}，不成立 {n['finding_fails']}，判定不能 {n['finding_inconclusive']}**"
+       f"（`{P.profile}` プロファイル，{P.layers}×{P.hidden} のモデル，{P.steps} ステップ，{len(corpus.train):,} 文）。"
+       f"ほかに確認 {n['check']} 件，構成上成立 {n['construction']} 件。"
+       + (f"不成立: {', '.join(by_verdict['fails'])}。" if by_verdict["fails"] else "")
+       + (f"判定不能（対照が不成立）: {', '.join(by_verdict['inconclusive'])}。" if by_verdict["inconclusive"] else "")
        + f"単語単位の M1 は自然なテキストの隣接トークン対の {leak_table.get('M1', float('nan')):.1f} % を残し，"
          f"分割後のシャッフルでは {leak_table['M1 (after segmentation)']:.1f} % です。"
          f"このノートブックの実行時間は {elapsed / 60:.1f} 分でした。")

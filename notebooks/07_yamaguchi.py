@@ -58,11 +58,12 @@ import pandas as pd
 from emnlp21 import corpora
 from emnlp21 import pretraining as pt
 from emnlp21 import yamaguchi as y
+from emnlp21.pretraining import report
 
 corpus = corpora.load_corpus(max_words=P.max_words)
 tokenizer = pt.train_tokenizer(corpus.train, vocab_size=P.vocab_size)
 base = pt.PretrainConfig.from_profile(P.corpus_id, corpus.train, tokenizer, P)
-configs = {name: base.replace(objective=name) for name in P.objectives}
+configs = {name: base.replace(objective=name) for name in P.real_text_objectives}
 print(f"corpus: {len(corpus.train):,} training sentences, {len(corpus.heldout):,} held out; "
       f"tokenizer: {len(tokenizer):,} WordPiece tokens; device: {device}")
 corpus.stats
@@ -85,7 +86,7 @@ corpus.stats
 # :::
 
 # %%
-example = y.example_table(corpus.heldout[3], tokenizer, objectives=P.objectives, seed=P.seed, rate=0.3)
+example = y.example_table(corpus.heldout[3], tokenizer, objectives=P.real_text_objectives, seed=P.seed, rate=0.3)
 
 
 def example_view(lang):
@@ -130,8 +131,10 @@ timing
 # :::{lang} en
 # ## Pre-training
 #
-# Six models, one per objective, each trained once and then loaded from the cache (the MLM model
-# is the toolkit's default model, shared with the other chapters). The losses are on different
+# One model per objective of the profile's `real_text_objectives` (the quick profile trains MLM,
+# Shuffle+Random and two more: each costs minutes on two cores; the full profile trains all six), each
+# trained once and then loaded from the cache (the MLM model is the toolkit's default model, shared
+# with the other chapters), with the recipe of the small-models chapter. The losses are on different
 # scales, so each objective has its own panel; the table gives each model's accuracy on its own task
 # on held-out text, beside the accuracy of always answering the most frequent label.
 # :::
@@ -139,7 +142,9 @@ timing
 # :::{lang} ja
 # ## 事前学習
 #
-# 目的関数ごとに 1 つ，計 6 モデルを学習します。一度学習したモデルはキャッシュから読み込みます
+# プロファイルの `real_text_objectives` の目的関数ごとに 1 つのモデルを，小さなモデルの章のレシピで
+# 学習します（quick プロファイルでは MLM，Shuffle+Random とほか 2 つ。2 コアでは 1 モデル数分かかるため。
+# full プロファイルでは 6 つすべて）。一度学習したモデルはキャッシュから読み込みます
 # （MLM モデルはツールキットの既定モデルで，他の章と共有です）。損失のスケールが目的関数ごとに
 # 違うので，パネルを分けました。表は，各モデルが自分のタスクを held-out テキストでどれだけ正しく
 # 解けるかを，最頻ラベルを常に答えた場合の正解率と並べたものです。
@@ -149,10 +154,15 @@ timing
 save_at = [s for s in P.checkpoint_steps if 0 < s < P.steps]
 models = {name: pt.pretrain(cfg, corpus.train, tokenizer, device=P.device, save_at=save_at)
           for name, cfg in configs.items()}
+for name, m in models.items():
+    print(f"{y.label(name):16s} {'cached ' if m.from_cache else 'trained'}: final loss {m.log['loss'].iloc[-1]:.3f}, "
+          f"trained in {m.train_seconds:.0f} s")
 book.show_figure(lambda lang: y.draw_pretraining_curves({n: m.log for n, m in models.items()}, lang),
                  name="yamaguchi-pretraining-loss")
 own_task = pd.DataFrame([{"objective": n, **y.objective_accuracy(m.model, heldout_rows[:256], tokenizer, seed=P.seed)}
                          for n, m in models.items()])
+heldout_mlm = pt.heldout_report(models["mlm"], corpus.heldout, corpus.train, device=device)
+print(f"MLM held-out loss {heldout_mlm['heldout_loss']:.2f} vs unigram floor {heldout_mlm['unigram_entropy']:.2f} nats")
 own_task
 
 # %% [markdown]
@@ -181,10 +191,11 @@ own_task
 tasks = pt.build_tasks(P.tasks, n_train=P.n_train, n_eval=P.n_eval, seed=P.task_seed)
 untrained = pt.pretrain(base.replace(steps=0), corpus.train, tokenizer, device=P.device)
 scores = y.finetune_with_checkpoints(models, untrained, tasks, save_at, seeds=P.finetune_seeds,
-                                     config=pt.FinetuneConfig(epochs=P.finetune_epochs), device=P.device)
+                                     config=pt.FinetuneConfig.from_profile(P), device=P.device)
+references = y.tidy_scores(pt.reference_scores(tasks))
 final = scores[~scores.model.str.contains("@")]
-order = [y.NO_PRETRAINING, *P.objectives]
-book.show_table(lambda lang: y.score_table(final, lang, order))
+order = [y.NO_PRETRAINING, *P.real_text_objectives, *y.REFERENCES]
+book.show_table(lambda lang: y.score_table(pd.concat([final, references]), lang, order))
 
 # %% [markdown]
 # :::{lang} en
@@ -204,7 +215,7 @@ book.show_table(lambda lang: y.score_table(final, lang, order))
 # %%
 flops = {n: y.step_flops(cfg, tokenizer) for n, cfg in configs.items()}
 averages = y.average_by_seed(scores).set_index("model")
-curve = y.compute_curve(averages, {n: flops[n] for n in P.objectives}, [*save_at, P.steps])
+curve = y.compute_curve(averages, flops, [*save_at, P.steps])
 book.show_figure(lambda lang: y.draw_compute_curve(curve, lang), name="yamaguchi-compute-curve")
 
 # %% [markdown]
@@ -218,28 +229,35 @@ book.show_figure(lambda lang: y.draw_compute_curve(curve, lang), name="yamaguchi
 
 # %%
 ms = timing.set_index("objective")
-light = [n for n in P.objectives if n != "mlm"]
+light = [n for n in P.real_text_objectives if n != "mlm"]
 claims = book.Claims("yamaguchi", P.profile)
-y.add_downstream_claims(claims, averages, P.objectives, near_points=P.near_mlm_points,
-                        curve=curve if save_at else None)
+n_items = sum(len(t.test) for t in tasks.values())
+real_controls = [book.Control(f"MLM's held-out loss {report.LEARNED_NATS:g} nats below the unigram floor",
+                              f"MLM の取り分け損失がユニグラムの水準を {report.LEARNED_NATS:g} nat 下回る",
+                              heldout_mlm["gain"] >= report.LEARNED_NATS),
+                 *y.own_task_controls(own_task, P.real_text_objectives)]
+y.add_downstream_claims(claims, scores, P.real_text_objectives, near_points=P.near_mlm_points, n_items=n_items,
+                        controls=real_controls, curve=curve if save_at else None)
 claims.add(
-    "yamaguchi.light-heads-fewer-flops",
+    "yamaguchi.light-heads-fewer-flops", kind="construction",  # a head of a few outputs against a vocabulary softmax
     en="Every light objective costs fewer FLOPs per training step than MLM.",
     ja="軽い目的関数はどれも，学習 1 ステップの FLOPs が MLM より少ない。",
-    paper="small heads instead of a vocabulary-sized softmax (§3)", source=y.PAPER_SOURCE,
-    ours=", ".join(f"{y.label(n)} {flops[n] / flops['mlm']:.2f}×" for n in light) + " of MLM",
+    paper=("small heads instead of a vocabulary-sized softmax (§3)", "語彙サイズのソフトマックスの代わりに小さなヘッド（§3）"),
+    source=y.PAPER_SOURCE,
+    ours=(", ".join(f"{y.label(n)} {flops[n] / flops['mlm']:.2f}×" for n in light) + " of MLM",
+          "MLM の " + "，".join(f"{y.label(n)} {flops[n] / flops['mlm']:.2f} 倍" for n in light)),
     holds=all(flops[n] < flops["mlm"] for n in light),
     numbers={n: flops[n] / flops["mlm"] for n in light})
 claims.add(
-    "yamaguchi.shuffle-random-faster-step",
+    "yamaguchi.shuffle-random-faster-step", kind="construction",  # follows from the smaller head
     en="A Shuffle+Random training step takes less wall time than an MLM step.",
     ja="Shuffle+Random の学習 1 ステップは MLM より実時間が短い。",
-    paper="Shuffle+Random more compute-efficient than MLM", source=y.PAPER_SOURCE,
-    ours=f"{ms.loc['shuffle_random', 'ms_per_step']:.0f} ms vs {ms.loc['mlm', 'ms_per_step']:.0f} ms (median)",
+    paper=("Shuffle+Random more compute-efficient than MLM", "Shuffle+Random は MLM より計算効率が高い"),
+    source=y.PAPER_SOURCE,
+    ours=(f"{ms.loc['shuffle_random', 'ms_per_step']:.0f} ms vs {ms.loc['mlm', 'ms_per_step']:.0f} ms (median)",
+          f"{ms.loc['shuffle_random', 'ms_per_step']:.0f} ms，MLM {ms.loc['mlm', 'ms_per_step']:.0f} ms（中央値）"),
     holds=ms.loc["shuffle_random", "ms_per_step"] < ms.loc["mlm", "ms_per_step"],
     numbers={"shuffle_random_ms": ms.loc["shuffle_random", "ms_per_step"], "mlm_ms": ms.loc["mlm", "ms_per_step"]})
-avg = averages["mean"]
-mlm, sr, floor = avg["mlm"], avg["shuffle_random"], avg[y.NO_PRETRAINING]
 claims.table()
 
 # %% [markdown]
@@ -283,7 +301,7 @@ book.show_figure(lambda lang: y.draw_pretraining_curves({n: m.log for n, m in g_
 g_tasks = grammar.build_grammar_tasks(n_train=P.n_train, n_eval=P.n_eval, seed=P.task_seed)
 g_untrained = pt.pretrain(g_base.replace(steps=0), g_text, g_tok, device=P.device)
 g_scores = y.finetune_with_checkpoints(g_models, g_untrained, g_tasks, g_save, seeds=P.finetune_seeds,
-                                       config=pt.FinetuneConfig(epochs=P.finetune_epochs), device=P.device)
+                                       config=pt.FinetuneConfig.from_profile(P), device=P.device)
 book.show_table(lambda lang: y.score_table(g_scores[~g_scores.model.str.contains("@")], lang, order))
 
 # %%
@@ -291,24 +309,32 @@ g_flops = {n: y.step_flops(g_base.replace(objective=n), g_tok) for n in P.object
 g_averages = y.average_by_seed(g_scores).set_index("model")
 g_curve = y.compute_curve(g_averages, g_flops, [*g_save, P.grammar_steps])
 book.show_figure(lambda lang: y.draw_compute_curve(g_curve, lang), name="yamaguchi-grammar-compute-curve")
-y.add_downstream_claims(claims, g_averages, P.objectives, near_points=P.near_mlm_points,
-                        curve=g_curve if g_save else None, prefix="yamaguchi.grammar",
-                        setting=("(grammar)", "（文法）"))
+g_rows = pack_sequences(tokenize_corpus(grammar.generate_corpus(2000, seed=P.seed + 1), g_tok), P.grammar_seq_len,
+                        cls_id=g_tok.cls_token_id, sep_id=g_tok.sep_token_id, pad_id=g_tok.pad_token_id)
+g_own = pd.DataFrame([{"objective": n, **y.objective_accuracy(m.model, g_rows[:256], g_tok, seed=P.seed)}
+                      for n, m in g_models.items()])
+y.add_downstream_claims(claims, g_scores, P.objectives, near_points=P.near_mlm_points,
+                        n_items=sum(len(t.test) for t in g_tasks.values()), controls=y.own_task_controls(g_own, P.objectives),
+                        curve=g_curve if g_save else None, prefix="yamaguchi.grammar", setting=("(grammar)", "（文法）"))
 claims.save()
 claims.table()
 
 # %%
-held = {c.id: c.holds for c in claims.items}
+n = claims.counts()
 g_avg = g_averages["mean"]
+avg = averages["mean"]
+mlm, sr, floor = avg["mlm"], avg["shuffle_random"], avg[y.NO_PRETRAINING]
 book.show_text(
     en=(f"On real text at this scale ({P.layers} layers × {P.hidden}, {P.steps} steps), Shuffle+Random averages "
         f"{sr:.1f} against MLM's {mlm:.1f} and the untrained encoder's {floor:.1f}; on the grammar "
         f"({P.grammar_steps} steps) {g_avg['shuffle_random']:.1f} against {g_avg['mlm']:.1f} and "
-        f"{g_avg[y.NO_PRETRAINING]:.1f}. {sum(held.values())} of {len(held)} claims hold."),
+        f"{g_avg[y.NO_PRETRAINING]:.1f}. Findings: {n['finding_holds']} held, {n['finding_fails']} failed, "
+        f"{n['finding_inconclusive']} inconclusive; {n['construction']} claims hold by construction."),
     ja=(f"実テキストでこの規模（{P.layers} 層 × {P.hidden}，{P.steps} ステップ）では，Shuffle+Random の平均は "
         f"{sr:.1f}，MLM は {mlm:.1f}，学習なしのエンコーダは {floor:.1f}，文法（{P.grammar_steps} ステップ）では "
         f"{g_avg['shuffle_random']:.1f}，{g_avg['mlm']:.1f}，{g_avg[y.NO_PRETRAINING]:.1f} でした。"
-        f"{len(held)} 件中 {sum(held.values())} 件の主張が成り立ちました。"))
+        f"知見は成立 {n['finding_holds']}，不成立 {n['finding_fails']}，判定不能 {n['finding_inconclusive']}，"
+        f"構成上成立するものが {n['construction']} 件です。"))
 
 # %% [markdown]
 # :::{lang} en

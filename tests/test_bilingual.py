@@ -97,14 +97,23 @@ def test_root_index_redirects_by_language_and_links_both(tmp_path):
     assert "navigator.languages" in text and 'location.replace(chosen + "/book/intro.html"' in text
 
 
-def test_scoreboard_shows_a_claim_that_does_not_hold_as_not_holding():
-    from scoreboard import claims_table, summary
+def test_scoreboard_shows_verdicts_kinds_and_failed_controls():
+    from scoreboard import chapter_sections, claims_table, summary
 
     claims = [Claim(id="c.a", en="A grows.", ja="Aは増える。", paper="+1", source="slide 2", ours="+1",
                     holds=True, chapter="c", profile="quick"),
               Claim(id="c.b", en="B stays.", ja="Bは保つ。", paper="22%", source="slide 3", ours="19%",
-                    holds=False, chapter="c", profile="quick")]
+                    holds=False, chapter="c", profile="quick"),
+              Claim(id="c.c", en="C learned.", ja="Cは学習した。", paper="yes", source="paper", ours="no",
+                    holds=False, chapter="c", profile="quick", verdict="inconclusive",
+                    controls=[{"en": "MN above MRI", "ja": "MN が MRI を上回る", "passed": False}]),
+              Claim(id="c.d", en="D is smaller.", ja="Dは小さい。", paper="yes", source="paper", ours="0.6×",
+                    holds=True, chapter="c", profile="quick", kind="construction")]
     text = claims_table(claims, "en").astext()
-    assert "✗ does not hold" in text and "✓ holds" in text and "c.b" in text
-    assert "✗ 不成立" in claims_table(claims, "ja").astext()
-    assert summary(claims, "en") == "2 claims from 1 chapter: 1 hold, 1 do not."
+    assert "✗ fails" in text and "✓ holds" in text and "? inconclusive" in text and "c.b" in text
+    assert "control failed: MN above MRI" in text and "by construction" in text
+    ja = claims_table(claims, "ja").astext()
+    assert "✗ 不成立" in ja and "判定不能" in ja and "MN が MRI を上回る" in ja and "構成上成立" in ja
+    assert summary(claims, "en") == "1 chapter, 3 findings: 1 hold, 1 fail, 1 inconclusive (also 0 checks, 1 by construction)."
+    assert "知見 3 件" in summary(claims, "ja")
+    assert len(chapter_sections(claims, "en")) == 2  # one chapter line and one table

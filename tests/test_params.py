@@ -87,8 +87,8 @@ def test_papermill_profile_file_and_override_run(tmp_path):
 
 
 SHARED_MODEL_FIELDS = ("corpus_id", "max_words", "vocab_size", "layers", "hidden", "heads", "intermediate",
-                       "seq_len", "batch_size", "steps", "lr", "seed", "n_train", "n_eval", "task_seed",
-                       "finetune_epochs", "finetune_seeds")
+                       "seq_len", "batch_size", "steps", "lr", "warmup", "dropout", "seed", "n_train",
+                       "n_eval", "task_seed", "finetune_max_epochs", "finetune_patience", "finetune_lr", "finetune_seeds")
 
 
 @pytest.mark.parametrize("profile", ["quick", "full"])

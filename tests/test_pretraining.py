@@ -6,6 +6,8 @@ import dataclasses
 import random
 from collections import Counter
 
+import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -238,13 +240,109 @@ def test_tasks_have_fixed_disjoint_splits():
     assert wo.order_sensitive and 0.4 < wo.train["label"].mean() < 0.6
 
 
-@pytest.mark.slow
-def test_finetuned_tiny_model_beats_majority_on_sentiment(sentences, tok):
-    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **{**TINY, "steps": 100})
+def test_heldout_loss_and_unigram_floor_are_computed_on_the_same_tokens(sentences, tok):
+    """A head that always outputs the training text's unigram log-probabilities scores exactly the floor."""
+    from emnlp21.pretraining import evaluate as ev
+
+    batches = ev.heldout_batches(sentences[1000:], tok, seq_len=32, max_tokens=4096)
+    assert 0 < batches.n_predicted < 4096 * 0.2
+    log_p = ev.unigram_log_probs(tokenize_corpus(sentences[:1000], tok), len(tok))
+    assert abs(float(log_p.exp().sum()) - 1) < 1e-9
+
+    class Zeros(torch.nn.Module):
+        training = False
+
+        def forward(self, input_ids, attention_mask):
+            return type("Out", (), {"last_hidden_state": torch.zeros(*input_ids.shape, 8)})()
+
+    head = torch.nn.Linear(8, len(tok))
+    with torch.no_grad():
+        head.weight.zero_()
+        head.bias.copy_(log_p.float())
+    assert ev.mlm_loss(Zeros(), head, batches) == pytest.approx(ev.unigram_loss(batches, log_p), abs=1e-4)
+    # the same rows and masks every time, whatever the caller's random state
+    torch.manual_seed(123)
+    again = ev.heldout_batches(sentences[1000:], tok, seq_len=32, max_tokens=4096)
+    assert torch.equal(again.labels, batches.labels) and torch.equal(again.input_ids, batches.input_ids)
+
+
+COUNTING = "one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def _counting_text(n: int, seed: int) -> list[str]:
+    """Runs of consecutive number words from a random start: each word is fixed by its neighbours."""
+    rng = random.Random(seed)
+    return [" ".join(COUNTING[(start + k) % len(COUNTING)] for k in range(8))
+            for start in (rng.randrange(len(COUNTING)) for _ in range(n))]
+
+
+def test_an_mlm_that_learned_context_beats_the_floor_and_pll_sees_order_only_with_positions(isolated_cache):
+    from emnlp21.pretraining import evaluate as ev
+
+    train, heldout = _counting_text(2000, 0), _counting_text(200, 1)
+    tok = pt.train_tokenizer(train, vocab_size=120)  # all it needs: the words and their letters
+    cfg = pt.PretrainConfig.for_corpus("counting", train, tok, **{**TINY, "steps": 1000, "dropout": 0.0})
+    model = pt.pretrain(cfg, train, tok, progress=False)
+    rep = pt.heldout_report(model, heldout, train, max_tokens=4096)
+    assert rep["heldout_loss"] < rep["unigram_entropy"] - 0.25, rep  # the floor is about ln 12 ≈ 2.5 nats
+    backwards = [" ".join(reversed(t.split())) for t in heldout[:20]]
+    assert (ev.pseudo_log_likelihood(model, heldout[:20]) > ev.pseudo_log_likelihood(model, backwards)).mean() >= 0.8
+    nopos = pt.pretrain(cfg.replace(positions=False, steps=20), train, tok, progress=False)
+    assert np.allclose(ev.pseudo_log_likelihood(nopos, heldout[:20]), ev.pseudo_log_likelihood(nopos, backwards),
+                       atol=1e-3)  # blind to order by construction
+
+
+def _tiny_task(n=240):
+    rng = random.Random(0)
+    rows = [(" ".join(rng.choice(["good", "fine", "great"] if y else ["bad", "poor", "awful"]) for _ in range(4))
+             + " film", y) for y in (rng.randint(0, 1) for _ in range(n))]
+    df = pd.DataFrame(rows, columns=["text", "label"])
+    return pt.Task("tiny", df.iloc[:160].reset_index(drop=True), df.iloc[160:200].reset_index(drop=True),
+                   df.iloc[200:].reset_index(drop=True))
+
+
+def test_early_stopping_chooses_on_dev_and_never_looks_at_the_test_split(sentences, tok):
+    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **{**TINY, "steps": 0})
     model = pt.pretrain(cfg, sentences, tok, progress=False)
-    task = pt.build_tasks(["sentiment"], n_train=1500, n_eval=300)["sentiment"]
-    results = pt.finetune_suite({"tiny": model}, [task], seeds=(0,), progress=False,
-                                config=pt.FinetuneConfig(epochs=4, lr=2e-3), device="cpu")
+    task = _tiny_task()
+    config = pt.FinetuneConfig(max_epochs=6, patience=2, lr=3e-3)
+    first = pt.finetune(model, task, 0, config=config, device="cpu")
+    flipped = dataclasses.replace(task, test=task.test.assign(label=1 - task.test["label"]))
+    second = pt.finetune(model, flipped, 0, config=config, device="cpu")
+    assert first["dev"] == second["dev"] and first["protocol"] == second["protocol"]
+    assert first["test"]["accuracy"] == pytest.approx(1 - second["test"]["accuracy"])
+    p = first["protocol"]
+    assert p["best_step"] <= p["steps"] <= 6 * 5 and p["epochs"] >= 1
+    results = pt.finetune_suite({"tiny": model}, [task], seeds=(0,), config=config, device="cpu", progress=False)
+    steps = pt.protocol_steps(results)
+    assert steps.loc[("tiny", "tiny"), "steps"] == p["steps"]
+    assert set(pt.summarise(results)["metric"]) == {"accuracy", "f1", "mcc"}
+
+
+def test_reference_rows_majority_and_tfidf():
+    task = _tiny_task()
+    refs = pt.reference_scores([task])
+    acc = refs.query("split == 'test' and metric == 'accuracy'").set_index("model")["value"]
+    assert acc["majority"] == pytest.approx(task.majority_accuracy())
+    assert acc["tf-idf"] == 1.0  # the words decide the label
+    pair = pt.build_tasks(["paraphrase"], n_train=300, n_eval=100, seed=0)["paraphrase"]
+    pacc = pt.reference_scores([pair]).query("split == 'test' and metric == 'accuracy'").set_index("model")["value"]
+    assert pacc["tf-idf"] > pacc["majority"]
+
+
+@pytest.mark.slow
+def test_the_profiles_own_protocol_gets_a_random_init_encoder_above_the_majority_class_on_sentiment():
+    """The quick profile's encoder size and fine-tuning protocol, untrained: fine-tuning alone must learn."""
+    from emnlp21 import book, corpora
+    from emnlp21.book import evidence
+
+    P = book.parameters("small_models", {"profile": "quick"})
+    corpus = corpora.load_corpus(max_words=P.max_words)
+    tok = pt.train_tokenizer(corpus.train, vocab_size=P.vocab_size)
+    random_init = pt.pretrain(pt.PretrainConfig.from_profile(P.corpus_id, corpus.train, tok, P, steps=0),
+                              corpus.train, tok, progress=False)
+    task = pt.build_tasks(["sentiment"], n_train=P.n_train, n_eval=P.n_eval, seed=P.task_seed)["sentiment"]
+    results = pt.finetune_suite({"random": random_init}, [task], seeds=(0,), progress=False,
+                                config=pt.FinetuneConfig.from_profile(P), device="cpu")
     acc = results.query("split == 'test' and metric == 'accuracy'")["value"].iloc[0]
-    assert acc > task.majority_accuracy() + 0.05
-    assert set(results["metric"]) == {"accuracy", "f1", "mcc"}
+    assert evidence.exceeds([acc], [task.majority_accuracy()], len(task.test)), (acc, task.majority_accuracy())

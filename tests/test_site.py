@@ -25,10 +25,18 @@ LANGS = ("en", "ja")
 KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff]")  # hiragana or katakana: Japanese prose
 FIXTURE_CLAIMS = [
     {"id": "fixture.grows", "en": "Submissions grew.", "ja": "投稿数は増えた。", "paper": "+813",
-     "source": "talk", "ours": "+813", "holds": True, "chapter": "fixture", "profile": "quick"},
+     "source": "talk", "ours": "+813", "holds": True, "chapter": "fixture", "profile": "quick",
+     "kind": "finding", "verdict": "holds"},
     {"id": "fixture.band", "en": "Acceptance stayed in the band.", "ja": "採択率は帯の中。",
      "paper": "22–25 %", "source": "talk", "ours": "20 %", "holds": False, "chapter": "fixture",
-     "profile": "quick"},
+     "profile": "quick", "kind": "finding", "verdict": "fails"},
+    {"id": "fixture.unsure", "en": "A model learned.", "ja": "モデルは学習した。", "paper": "yes",
+     "paper_ja": "はい", "source": "paper", "source_ja": "論文", "ours": "at chance", "ours_ja": "チャンスレベル",
+     "holds": False, "chapter": "fixture", "profile": "quick", "kind": "finding", "verdict": "inconclusive",
+     "controls": [{"en": "MN above MRI", "ja": "MN が MRI を上回る", "passed": False}]},
+    {"id": "fixture.built", "en": "Heads are smaller.", "ja": "ヘッドは小さい。", "paper": "yes", "source": "paper",
+     "ours": "0.6×", "holds": True, "chapter": "fixture", "profile": "quick", "kind": "construction",
+     "verdict": "holds"},
 ]
 
 
@@ -139,20 +147,28 @@ def test_pages_hold_only_their_language(root, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_scoreboard_lists_every_recorded_claim(root, lang):
-    ids = [c["id"] for f in sorted((root / "_build" / "claims").glob("*.json"))
-           for c in json.loads(f.read_text(encoding="utf-8"))]
+    claims = [c for f in sorted((root / "_build" / "claims").glob("*.json"))
+              for c in json.loads(f.read_text(encoding="utf-8"))]
     front = soup(site_dir(root) / lang / f"{toc_pages(root)[0]}.html")
-    board = front.select_one("table.claims-scoreboard")
-    if not ids:
+    boards = front.select("table.claims-scoreboard")
+    if not claims:
         assert front.select_one(".claims-empty"), "no claims recorded and no notice saying so"
         return
-    assert board is not None, "the front page has no claims scoreboard"
-    shown = [code.get_text() for code in board.select("code.claim-id")]
-    assert sorted(shown) == sorted(ids)
-    rows = {r.select_one("code.claim-id").get_text(): r for r in board.select("tbody tr")}
-    for f in (root / "_build" / "claims").glob("*.json"):
-        for c in json.loads(f.read_text(encoding="utf-8")):
-            assert ("claim-holds" if c["holds"] else "claim-fails") in rows[c["id"]]["class"]
+    assert boards, "the front page has no claims scoreboard"
+    rows = {r.select_one("code.claim-id").get_text(): r for b in boards for r in b.select("tbody tr")}
+    assert sorted(rows) == sorted(c["id"] for c in claims)
+    for c in claims:
+        verdict = c.get("verdict") or ("holds" if c["holds"] else "fails")
+        row = rows[c["id"]]
+        assert f"claim-{verdict}" in row["class"] and f"kind-{c.get('kind', 'finding')}" in row["class"]
+        if lang == "ja":  # every field a reader reads is in the page's language where the claim has it
+            for field in ("paper", "source", "ours"):
+                if c.get(f"{field}_ja"):
+                    assert c[f"{field}_ja"] in row.get_text(), (c["id"], field)
+    # the headline counts findings only
+    summary = front.select_one(".claims-summary").get_text()
+    findings = sum(c.get("kind", "finding") == "finding" for c in claims)
+    assert (f"{findings} findings" if lang == "en" else f"知見 {findings} 件") in summary, summary
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -14,17 +14,27 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from emnlp21.book.claims import Claim, load_all
+from emnlp21.book.claims import Claim, counts, load_all
 
 HEADERS = {
-    "en": ("Claim", "Paper (source)", "Ours", "Holds?", "Profile"),
-    "ja": ("主張", "論文の値（出典）", "本書の値", "成否", "プロファイル"),
+    "en": ("Claim", "Kind", "Paper (source)", "Ours", "Verdict"),
+    "ja": ("主張", "種類", "論文の値（出典）", "本書の値", "判定"),
 }
 VERDICT = {
-    ("en", True): "✓ holds", ("en", False): "✗ does not hold",
-    ("ja", True): "✓ 成立", ("ja", False): "✗ 不成立",
+    ("en", "holds"): "✓ holds", ("en", "fails"): "✗ fails", ("en", "inconclusive"): "? inconclusive",
+    ("ja", "holds"): "✓ 成立", ("ja", "fails"): "✗ 不成立", ("ja", "inconclusive"): "? 判定不能",
 }
-WIDTHS = (38, 24, 20, 10, 8)
+KIND = {
+    ("en", "finding"): "finding", ("en", "check"): "check", ("en", "construction"): "by construction",
+    ("ja", "finding"): "知見", ("ja", "check"): "確認", ("ja", "construction"): "構成上成立",
+}
+CHAPTERS = {  # the chapters' short names, in the book's order
+    "conference": ("The conference", "会議"), "practice": ("The hybrid format", "ハイブリッド開催"),
+    "kobayashi": ("Kobayashi+", "Kobayashi+"), "small_models": ("The small models", "小さなモデル"),
+    "sinha": ("Sinha+", "Sinha+"), "wei": ("Wei+", "Wei+"), "yamaguchi": ("Yamaguchi+", "Yamaguchi+"),
+    "ctal": ("CTAL", "CTAL"),
+}
+WIDTHS = (36, 9, 22, 20, 13)
 
 
 def claims_folder(app: Sphinx) -> Path:
@@ -39,20 +49,38 @@ def fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def count_line(claims: list[Claim], lang: str) -> str:
+    """Findings held / failed / inconclusive, then the checks and constructions apart."""
+    n = counts(claims)
+    findings = n["finding_holds"] + n["finding_fails"] + n["finding_inconclusive"]
+    if lang == "ja":
+        return (f"知見 {findings} 件：成立 {n['finding_holds']}，不成立 {n['finding_fails']}，"
+                f"判定不能 {n['finding_inconclusive']}（ほかに確認 {n['check']} 件，構成上成立 {n['construction']} 件）")
+    return (f"{findings} findings: {n['finding_holds']} hold, {n['finding_fails']} fail, "
+            f"{n['finding_inconclusive']} inconclusive (also {n['check']} checks, {n['construction']} by construction)")
+
+
 def summary(claims: list[Claim], lang: str) -> str:
-    held = sum(c.holds for c in claims)
+    """The headline: findings only; checks and constructions are not evidence for a paper."""
     chapters = len({c.chapter for c in claims})
     if lang == "ja":
-        return f"{chapters} 章の主張 {len(claims)} 件：成立 {held} 件，不成立 {len(claims) - held} 件。"
-    plural = "" if chapters == 1 else "s"
-    return (f"{len(claims)} claims from {chapters} chapter{plural}: {held} hold, "
-            f"{len(claims) - held} do not.")
+        return f"{chapters} 章の{count_line(claims, lang)}。"
+    return f"{chapters} chapter{'' if chapters == 1 else 's'}, {count_line(claims, lang)}."
 
 
 def _cell(*children: nodes.Node) -> nodes.entry:
     entry = nodes.entry()
     entry += nodes.paragraph("", "", *children)
     return entry
+
+
+def _verdict_cell(c: Claim, lang: str) -> nodes.entry:
+    children: list[nodes.Node] = [nodes.inline(text=VERDICT[lang, c.verdict], classes=["badge", f"verdict-{c.verdict}"])]
+    failed = c.failed_controls if c.verdict == "inconclusive" else []
+    if failed:
+        lead = "失敗した対照：" if lang == "ja" else "control failed: "
+        children += [nodes.inline(text=lead + "; ".join(f[lang] for f in failed), classes=["claim-control"])]
+    return _cell(*children)
 
 
 def claims_table(claims: list[Claim], lang: str) -> nodes.table:
@@ -65,16 +93,36 @@ def claims_table(claims: list[Claim], lang: str) -> nodes.table:
     group += head
     body = nodes.tbody()
     for c in claims:
-        row = nodes.row(classes=["claim-holds" if c.holds else "claim-fails"], ids=[nodes.make_id(f"claim-{c.id}")])
-        row += _cell(nodes.Text(c.ja if lang == "ja" else c.en), nodes.Text(" "),
-                     nodes.literal(text=c.id, classes=["claim-id"]))
-        row += _cell(nodes.Text(f"{c.paper} ("), nodes.emphasis(text=c.source), nodes.Text(")"))
-        row += _cell(nodes.Text(c.ours))
-        row += _cell(nodes.strong(text=VERDICT[lang, c.holds]))
-        row += _cell(nodes.Text(c.profile))
+        row = nodes.row(classes=[f"claim-{c.verdict}", f"kind-{c.kind}"], ids=[nodes.make_id(f"claim-{c.id}")])
+        row += _cell(nodes.Text(c.text("claim", lang)), nodes.Text(" "), nodes.literal(text=c.id, classes=["claim-id"]))
+        row += _cell(nodes.inline(text=KIND[lang, c.kind], classes=["badge", f"kind-{c.kind}"]))
+        row += _cell(nodes.Text(f"{c.text('paper', lang)} "),
+                     nodes.emphasis(text=f"（{c.text('source', lang)}）" if lang == "ja" else f"({c.source})"))
+        row += _cell(nodes.Text(c.text("ours", lang)))
+        row += _verdict_cell(c, lang)
         body += row
     group += body
     return table
+
+
+def _chapter_order(chapter: str) -> tuple[int, str]:
+    names = list(CHAPTERS)
+    return (names.index(chapter) if chapter in names else len(names), chapter)
+
+
+def chapter_sections(claims: list[Claim], lang: str) -> list[nodes.Node]:
+    """Per chapter: its name, profile and counts in one line, then its table."""
+    out: list[nodes.Node] = []
+    for chapter in sorted({c.chapter for c in claims}, key=_chapter_order):
+        mine = [c for c in claims if c.chapter == chapter]
+        name = CHAPTERS.get(chapter, (chapter, chapter))[lang == "ja"]
+        profiles = ", ".join(sorted({c.profile for c in mine}))
+        line = nodes.paragraph(classes=["claims-chapter"])
+        line += nodes.strong(text=name)
+        line += nodes.Text(f"（{profiles}）：{count_line(mine, lang)}" if lang == "ja"
+                           else f" ({profiles}): {count_line(mine, lang)}")
+        out += [line, claims_table(mine, lang)]
+    return out
 
 
 class ClaimsScoreboard(SphinxDirective):
@@ -95,7 +143,7 @@ class ClaimsScoreboard(SphinxDirective):
                     else "No claims recorded yet: execute the notebooks (make book) to fill this table.")
             return [nodes.warning("", nodes.paragraph(text=text), classes=["claims-empty"])]
         return [nodes.paragraph(text=summary(claims, lang), classes=["claims-summary"]),
-                claims_table(claims, lang)]
+                *chapter_sections(claims, lang)]
 
 
 def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:

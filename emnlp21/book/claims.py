@@ -10,7 +10,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .evidence import KINDS, Control, verdict
 from .paths import claims_dir
+
+Text = str | tuple[str, str]  # one string for both languages, or (English, Japanese)
+
+
+def _both(text: Text) -> tuple[str, str]:
+    return (text, text) if isinstance(text, str) else (str(text[0]), str(text[1]))
 
 
 @dataclass
@@ -21,10 +28,30 @@ class Claim:
     paper: str  # the paper's (or talk's) value, as they state it
     source: str  # where that value is stated (paper section/table, talk slide, document)
     ours: str  # our measured value, formatted from the computed numbers
-    holds: bool  # did our measurement support the claim?
+    holds: bool  # verdict == "holds"
     chapter: str = ""
     profile: str = ""
     numbers: dict[str, float] = field(default_factory=dict)  # the raw values behind `ours`, for tests
+    kind: str = "finding"  # finding | check | construction (emnlp21.book.evidence)
+    verdict: str = ""  # holds | fails | inconclusive
+    controls: list[dict[str, Any]] = field(default_factory=list)  # {"en", "ja", "passed"} per positive control
+    paper_ja: str = ""  # the Japanese page's paper / source / ours (equal to the English where no words differ)
+    source_ja: str = ""
+    ours_ja: str = ""
+
+    def __post_init__(self):
+        if not self.verdict:  # a file written before verdicts existed
+            self.verdict = "holds" if self.holds else "fails"
+
+    def text(self, field_name: str, lang: str) -> str:
+        """``paper``, ``source``, ``ours`` or the claim itself (``claim``) in ``lang``."""
+        if field_name == "claim":
+            return self.ja if lang == "ja" else self.en
+        return (getattr(self, f"{field_name}_ja") if lang == "ja" else "") or getattr(self, field_name)
+
+    @property
+    def failed_controls(self) -> list[dict[str, Any]]:
+        return [c for c in self.controls if not c["passed"]]
 
 
 class Claims:
@@ -34,8 +61,14 @@ class Claims:
         self.chapter, self.profile = chapter, profile
         self.items: list[Claim] = []
 
-    def add(self, id: str, *, en: str, ja: str, paper: str, source: str, ours: str, holds: bool,
+    def add(self, id: str, *, en: str, ja: str, paper: Text, source: Text, ours: Text, holds: bool,
+            kind: str = "finding", controls: tuple[Control, ...] | list[Control] = (),
             numbers: dict[str, Any] | None = None) -> Claim:
+        """Record a claim. ``holds`` is our comparison's outcome; ``kind`` and the positive ``controls``
+        (each an :class:`~.evidence.Control`) decide the verdict: a finding whose control failed is
+        inconclusive. ``paper``, ``source`` and ``ours`` take ``(English, Japanese)`` where they differ."""
+        if kind not in KINDS:
+            raise ValueError(f"claim {id!r}: kind {kind!r} is not one of {KINDS}")
         if not id.startswith(self.chapter + "."):
             raise ValueError(f"claim id {id!r} must start with {self.chapter + '.'!r}")
         if any(c.id == id for c in self.items):
@@ -43,8 +76,12 @@ class Claims:
         clean = {k: float(v) for k, v in (numbers or {}).items()}
         if any(math.isnan(v) for v in clean.values()):
             raise ValueError(f"claim {id!r} has a NaN number: {clean}")
-        claim = Claim(id=id, en=en, ja=ja, paper=paper, source=source, ours=ours, holds=bool(holds),
-                      chapter=self.chapter, profile=self.profile, numbers=clean)
+        (paper, paper_ja), (source, source_ja), (ours, ours_ja) = _both(paper), _both(source), _both(ours)
+        v = verdict(kind, bool(holds), controls)
+        claim = Claim(id=id, en=en, ja=ja, paper=paper, source=source, ours=ours, holds=v == "holds",
+                      chapter=self.chapter, profile=self.profile, numbers=clean, kind=kind, verdict=v,
+                      controls=[{"en": c.en, "ja": c.ja, "passed": bool(c.passed)} for c in controls],
+                      paper_ja=paper_ja, source_ja=source_ja, ours_ja=ours_ja)
         self.items.append(claim)
         return claim
 
@@ -58,8 +95,20 @@ class Claims:
     def table(self):
         import pandas as pd
 
-        return pd.DataFrame([{"claim": c.id, "paper": c.paper, "ours": c.ours, "holds": c.holds}
+        return pd.DataFrame([{"claim": c.id, "kind": c.kind, "paper": c.paper, "ours": c.ours, "verdict": c.verdict,
+                              "failed control": "; ".join(f["en"] for f in c.failed_controls)}
                              for c in self.items])
+
+    def counts(self) -> dict[str, int]:
+        """Findings held / failed / inconclusive, then checks and constructions (for a chapter's summary)."""
+        return counts(self.items)
+
+
+def counts(claims: list[Claim]) -> dict[str, int]:
+    out = {f"finding_{v}": 0 for v in ("holds", "fails", "inconclusive")} | {"check": 0, "construction": 0}
+    for c in claims:
+        out[f"finding_{c.verdict}" if c.kind == "finding" else c.kind] += 1
+    return out
 
 
 def load_all(folder: Path | None = None) -> list[Claim]:

@@ -21,6 +21,16 @@ def resolve_device(device: str = "auto"):
     return torch.device(device)
 
 
+def bf16_autocast(device):
+    """bf16 autocast on a CUDA GPU, fp32 elsewhere. (On a CPU with AVX-512 BF16, bf16 made the
+    quick profile's 2 × 128 training step 1.4× faster but a 1 × 32 step 6.6× slower, and changes the
+    numbers: the CPU stays in fp32.)"""
+    import torch
+
+    device = torch.device(device)
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and torch; deterministic kernels where torch has them."""
     import torch

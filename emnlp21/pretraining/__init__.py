@@ -19,22 +19,27 @@ frequency-controlled corpus). ``cfg.replace(steps=0)`` is the randomly initialis
 
 Modules: ``config`` (the frozen configuration and its hash), ``tokenizer``, ``objectives`` (the
 :class:`Objective` interface and MLM), ``modeling`` (encoder + head, FLOPs), ``data`` (packing),
-``train`` (the loop and the checkpoint cache), ``tasks`` and ``finetune`` (the downstream suite).
+``train`` (the loop and the checkpoint cache), ``evaluate`` (held-out MLM loss against the unigram floor),
+``tasks``, ``finetune`` (the downstream suite, early-stopped on dev) and ``baselines`` (majority class
+and TF-IDF rows on the same splits).
 """
 
 from .config import LIBRARY_VERSION, Pretrained, PretrainConfig, text_fingerprint
-from .data import pack_sequences
-from .finetune import FinetuneConfig, finetune, finetune_suite, summarise
+from .baselines import reference_scores
+from .data import pack_sequences, tokenize_corpus
+from .evaluate import heldout_report
+from .finetune import FinetuneConfig, finetune, finetune_suite, protocol_steps, summarise
 from .modeling import PretrainingModel, build_encoder, flops_per_step
 from .objectives import MLM, Objective, TokenBatch, get_objective, objective_names, register_objective
+from .shared import SharedModel, grammar_model, real_text_model
 from .tasks import Task, build_tasks, locally_shuffle, swap_two_words
 from .tokenizer import tokenizer_fingerprint, train_tokenizer
 from .train import load_checkpoint, load_pretrained, pretrain
 
 __all__ = [
-    "LIBRARY_VERSION", "Pretrained", "PretrainConfig", "text_fingerprint", "pack_sequences",
+    "LIBRARY_VERSION", "Pretrained", "PretrainConfig", "text_fingerprint", "pack_sequences", "tokenize_corpus", "reference_scores", "heldout_report", "protocol_steps",
     "FinetuneConfig", "finetune", "finetune_suite", "summarise", "PretrainingModel", "build_encoder",
     "flops_per_step", "MLM", "Objective", "TokenBatch", "get_objective", "objective_names",
-    "register_objective", "Task", "build_tasks", "locally_shuffle", "swap_two_words",
+    "register_objective", "SharedModel", "grammar_model", "real_text_model", "Task", "build_tasks", "locally_shuffle", "swap_two_words",
     "tokenizer_fingerprint", "train_tokenizer", "load_checkpoint", "load_pretrained", "pretrain",
 ]

@@ -22,8 +22,9 @@ def text_fingerprint(sentences: Iterable[str]) -> str:
     return h.hexdigest()[:16]
 
 
-# The fields a profile section sets; the rest keep their defaults.
-PROFILE_FIELDS = ("layers", "hidden", "heads", "intermediate", "seq_len", "batch_size", "steps", "lr", "seed")
+# The fields a profile section may set; those it does not set keep their defaults.
+PROFILE_FIELDS = ("layers", "hidden", "heads", "intermediate", "seq_len", "batch_size", "steps", "lr", "warmup",
+                  "dropout", "seed")
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class PretrainConfig:
     def from_profile(cls, corpus_id: str, sentences: Iterable[str], tokenizer, params, **overrides) -> "PretrainConfig":
         """``for_corpus`` with the model and training fields of a notebook's profile section, so every
         chapter that copies small_models' fields builds the same configuration (one cache entry)."""
-        fields = {name: params[name] for name in PROFILE_FIELDS}
+        fields = {name: params[name] for name in PROFILE_FIELDS if name in params}  # the rest keep their defaults
         return cls.for_corpus(corpus_id, sentences, tokenizer, **{**fields, **overrides})
 
     def replace(self, **changes) -> "PretrainConfig":

@@ -22,7 +22,7 @@ from torch.nn import functional as F
 
 from ..book.claims import write_atomic
 from ..book.paths import cache_dir
-from ..book.runtime import resolve_device, seed_everything
+from ..book.runtime import bf16_autocast, resolve_device, seed_everything
 from .config import Pretrained
 from .modeling import build_encoder
 from .tasks import Task
@@ -32,15 +32,30 @@ TrainTransform = Callable[[str, random.Random], str]
 
 @dataclass(frozen=True)
 class FinetuneConfig:
-    """How every (model, task, seed) is fine-tuned: AdamW, linear warm-up and decay, all weights."""
+    """How every (model, task, seed) is fine-tuned: AdamW on all weights, linear warm-up and decay over
+    ``max_epochs`` (transformers' schedule), and early stopping on the dev split: after each epoch the
+    dev accuracy is measured, training stops after ``patience`` epochs without a gain, and the best
+    epoch's weights are the ones tested. The test split is never looked at before that choice."""
 
-    epochs: int = 3
+    max_epochs: int = 10
+    patience: int = 2
     batch_size: int = 32
-    lr: float = 5e-4
+    lr: float = 1e-3
     warmup: float = 0.1
     weight_decay: float = 0.01
     max_length: int = 64  # per text; a pair gets twice this
-    version: int = 1
+    version: int = 2
+
+    def __post_init__(self):
+        if self.max_epochs < 1 or self.patience < 1 or self.batch_size < 1 or not self.lr > 0:
+            raise ValueError(f"FinetuneConfig needs max_epochs, patience, batch_size >= 1 and lr > 0, got {self}")
+
+    @classmethod
+    def from_profile(cls, params) -> "FinetuneConfig":
+        """The protocol a notebook's profile section sets (``finetune_max_epochs``, ``finetune_patience``,
+        ``finetune_lr``): every chapter that shares a model then shares its fine-tuning cache entries."""
+        return cls(max_epochs=params["finetune_max_epochs"], patience=params["finetune_patience"],
+                   lr=params["finetune_lr"])
 
     def replace(self, **changes) -> "FinetuneConfig":
         return dataclasses.replace(self, **changes)
@@ -105,7 +120,7 @@ def _batches(ids, types, batch_size: int, gen: np.random.Generator | None, pad_i
 def _predict(clf: Classifier, ids, types, pad_id: int, device, batch_size: int = 128) -> np.ndarray:
     clf.eval()
     preds = np.zeros(len(ids), dtype=np.int64)
-    with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+    with torch.inference_mode(), bf16_autocast(device):
         for batch, x, t in _batches(ids, types, batch_size, None, pad_id):
             x, t = x.to(device), t.to(device)
             preds[batch] = clf(x, (x != pad_id).long(), t).argmax(-1).cpu().numpy()
@@ -134,11 +149,14 @@ def _transform_name(transform) -> str:
 
 def finetune(model: Pretrained, task: Task, seed: int = 0, *, config: FinetuneConfig = FinetuneConfig(),
              device: str = "auto", train_transform: TrainTransform | None = None) -> dict[str, dict[str, float]]:
-    """Fine-tune a copy of ``model``'s encoder on ``task``; return ``{"dev": scores, "test": scores}``.
+    """Fine-tune a copy of ``model``'s encoder on ``task``; return ``{"dev": scores, "test": scores,
+    "protocol": {"steps", "best_step", "epochs"}}`` (dev and test scores of the best dev epoch).
 
     ``train_transform(text, rng)`` rewrites every training text (e.g. shuffles its words) while dev and
     test stay natural (Sinha+ §4.2). The pre-trained model itself is never modified.
     """
+    from transformers import get_linear_schedule_with_warmup
+
     dev = resolve_device(device)
     tok = model.tokenizer
     seed_everything(seed)
@@ -147,19 +165,21 @@ def finetune(model: Pretrained, task: Task, seed: int = 0, *, config: FinetuneCo
     # a pair gets twice the length of a single text, within the encoder's position table
     max_length = min(config.max_length * (2 if task.pair else 1), model.config.max_positions)
     train_ids, train_types = _encode(task.train, tok, task.pair, max_length, train_transform, rng)
+    dev_ids, dev_types = _encode(task.dev, tok, task.pair, max_length)
+    dev_labels = task.dev["label"].to_numpy()
     labels = torch.tensor(task.train["label"].to_numpy())
-    steps = config.epochs * -(-len(train_ids) // config.batch_size)
+    per_epoch = -(-len(train_ids) // config.batch_size)
     params = [p for p in clf.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
-    warm = max(1, int(config.warmup * steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / max(1, steps - warm)))
+    total = config.max_epochs * per_epoch
+    sched = get_linear_schedule_with_warmup(opt, max(1, int(config.warmup * total)), total)
     gen = np.random.default_rng(seed)
-    clf.train()
-    for _ in range(config.epochs):
+    best, best_state, best_epoch, epoch = -1.0, None, 0, 0
+    for epoch in range(1, config.max_epochs + 1):
+        clf.train()
         for batch, x, t in _batches(train_ids, train_types, config.batch_size, gen, tok.pad_token_id):
             x, t = x.to(dev), t.to(dev)
-            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+            with bf16_autocast(dev):
                 logits = clf(x, (x != tok.pad_token_id).long(), t)
             loss = F.cross_entropy(logits.float(), labels[batch].to(dev))
             loss.backward()
@@ -167,11 +187,19 @@ def finetune(model: Pretrained, task: Task, seed: int = 0, *, config: FinetuneCo
             opt.step()
             sched.step()
             opt.zero_grad(set_to_none=True)
-    out = {}
-    for split in ("dev", "test"):
-        df = getattr(task, split)
-        ids, types = _encode(df, tok, task.pair, max_length)
-        out[split] = scores(df["label"].to_numpy(), _predict(clf, ids, types, tok.pad_token_id, dev), task.num_labels)
+        accuracy = float((_predict(clf, dev_ids, dev_types, tok.pad_token_id, dev) == dev_labels).mean())
+        if accuracy > best:
+            best, best_epoch = accuracy, epoch
+            best_state = {k: v.detach().clone() for k, v in clf.state_dict().items()}
+        elif epoch - best_epoch >= config.patience:
+            break
+    clf.load_state_dict(best_state)
+    out = {"dev": scores(dev_labels, _predict(clf, dev_ids, dev_types, tok.pad_token_id, dev), task.num_labels)}
+    test_ids, test_types = _encode(task.test, tok, task.pair, max_length)
+    out["test"] = scores(task.test["label"].to_numpy(), _predict(clf, test_ids, test_types, tok.pad_token_id, dev),
+                         task.num_labels)
+    out["protocol"] = {"steps": float(epoch * per_epoch), "best_step": float(best_epoch * per_epoch),
+                       "epochs": float(epoch)}
     return out
 
 
@@ -189,7 +217,8 @@ def finetune_suite(models: Mapping[str, Pretrained], tasks: Mapping[str, Task] |
 
     ``models`` maps a display name to a :class:`Pretrained` (a random-init baseline is
     ``pretrain(config.replace(steps=0), ...)``). Returns a tidy DataFrame with columns model, task,
-    seed, split (dev/test), metric (accuracy/f1/mcc), value.
+    seed, split (dev/test; ``protocol`` holds the steps early stopping took), metric (accuracy/f1/mcc;
+    steps/best_step/epochs), value.
     """
     from ..book.progress import progress as tqdm
 
@@ -210,6 +239,13 @@ def finetune_suite(models: Mapping[str, Pretrained], tasks: Mapping[str, Task] |
         rows += [{"model": name, "task": task.name, "seed": seed, "split": split, "metric": metric, "value": value}
                  for split, values in result.items() for metric, value in values.items()]
     return pd.DataFrame(rows, columns=["model", "task", "seed", "split", "metric", "value"])
+
+
+def protocol_steps(results: pd.DataFrame) -> pd.DataFrame:
+    """Optimiser steps each (model, task) took under early stopping: mean over seeds of the steps run
+    and of the step whose weights were kept."""
+    df = results[results["split"] == "protocol"]
+    return df.pivot_table(index=["model", "task"], columns="metric", values="value", aggfunc="mean", sort=False)
 
 
 def summarise(results: pd.DataFrame, split: str = "test") -> pd.DataFrame:

@@ -22,27 +22,38 @@ def throughput(model: Pretrained) -> dict[str, float]:
             "flops_per_s": flops * steps / seconds, "flops_per_step": flops}
 
 
-def draw_loss_curve(logs: dict[str, pd.DataFrame], lang: str):
+def draw_loss_curve(logs: dict[str, pd.DataFrame], lang: str, *, unigram: float | None = None,
+                    heldout: dict[str, float] | None = None):
+    """Training loss against tokens seen; the held-out unigram cross-entropy as a floor line (what a
+    model that learned only word frequencies scores) and each model's held-out loss as a marker."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
     for name, log in logs.items():
-        ax.plot(log["tokens"] / 1e6, log["loss"], label=name)
+        (line,) = ax.plot(log["tokens"] / 1e6, log["loss"], label=tr(lang, f"{name} (train)", f"{name}（学習）"))
+        if heldout and name in heldout:
+            ax.plot(log["tokens"].iloc[-1] / 1e6, heldout[name], "D", color=line.get_color(),
+                    label=tr(lang, f"{name} (held-out)", f"{name}（取り分け）"))
+    if unigram is not None:
+        ax.axhline(unigram, color="grey", ls="--", lw=1.2,
+                   label=tr(lang, f"unigram floor (held-out) {unigram:.2f}", f"ユニグラムの水準（取り分け）{unigram:.2f}"))
     ax.set_xlabel(tr(lang, "training tokens (millions)", "学習トークン数（百万）"))
     ax.set_ylabel(tr(lang, "MLM loss (cross-entropy, nats)", "MLM 損失（交差エントロピー, nat）"))
-    ax.legend()
+    ax.legend(fontsize=8)
     return fig
 
 
-def baseline_table(summary: pd.DataFrame, tasks: dict[str, Task], lang: str, metric: str = "accuracy"):
-    """Mean ± std over seeds per (task, model), beside the majority-class accuracy."""
-    df = summary[summary["metric"] == metric]
+def downstream_table(summary: pd.DataFrame, tasks: dict[str, Task], lang: str, names: dict[str, tuple[str, str]],
+                     metric: str = "accuracy"):
+    """Mean ± std over seeds per (task, model), models in the order of ``names`` (id → (en, ja));
+    single-run rows (the majority class, TF-IDF) without a spread."""
+    df = summary[(summary["metric"] == metric) & summary["model"].isin(names)]
     cells = df.assign(cell=[f"{m:.3f} ± {s:.3f}" if s == s else f"{m:.3f}" for m, s in zip(df["mean"], df["std"])])
     table = cells.pivot(index="task", columns="model", values="cell")
-    table[tr(lang, "majority class", "多数派クラス")] = [f"{tasks[t].majority_accuracy():.3f}" for t in table.index]
+    table = table[[n for n in names if n in table.columns]].rename(columns={k: tr(lang, *v) for k, v in names.items()})
     table[tr(lang, "train / dev / test", "訓練 / 開発 / 評価")] = [
         " / ".join(str(v) for v in tasks[t].sizes().values()) for t in table.index]
-    table.index.name = tr(lang, f"task ({metric}, test)", f"タスク（{metric}, 評価データ）")
+    table.index.name = tr(lang, f"task ({metric}, test)", f"タスク（{metric}，評価データ）")
     return table
 
 
@@ -69,3 +80,78 @@ def draw_benchmark(table: pd.DataFrame, lang: str):
                     f"（{table.attrs.get('threads', '?')} スレッド）"), fontsize=10)
     fig.tight_layout()
     return fig
+
+
+# --- the recipe and the protocol ------------------------------------------------------------
+
+LEARNED_NATS = 1.5  # how far below the unigram floor a miniature's held-out loss must be to judge a paper
+RECIPE_SEARCH_FILE = "recipe_search.csv"  # written by benchmarks/recipe_search.py into data/
+
+
+def describe_recipe(c) -> str:
+    """A configuration's recipe in one line: size, rows × batch (and the long phase), steps, rate, dropout."""
+    mlm = "" if c.objective != "mlm" or not c.settings else f", mask {c.settings.get('rate', 0.15):.0%}"
+    return f"{c.layers}×{c.hidden}, {c.batch_size} × {c.seq_len}, {c.steps} steps, lr {c.lr:g}, dropout {c.dropout:g}{mlm}"
+
+
+def recipe_table(recipes: dict[str, tuple[Pretrained, dict]], lang: str) -> pd.DataFrame:
+    """One row per (model, :func:`~.evaluate.heldout_report`): recipe, tokens, seconds, held-out loss, floor, gap."""
+    rows = []
+    for name, (m, rep) in recipes.items():
+        rows.append({tr(lang, "recipe", "レシピ"): describe_recipe(m.config),
+                     tr(lang, "tokens (M)", "トークン（百万）"): f"{float(m.log['tokens'].iloc[-1]) / 1e6:.1f}",
+                     tr(lang, "seconds", "秒"): f"{m.train_seconds:.0f}",
+                     tr(lang, "held-out loss", "取り分け損失"): f"{rep['heldout_loss']:.2f}",
+                     tr(lang, "unigram floor", "ユニグラムの水準"): f"{rep['unigram_entropy']:.2f}",
+                     tr(lang, "gap (nats)", "差（nat）"): f"{rep['gain']:.2f}"})
+    return pd.DataFrame(rows, index=pd.Index([tr(lang, {"previous": "before", "profile": "now (profile)"}.get(n, n),
+                                                  {"previous": "以前", "profile": "現在（プロファイル）"}.get(n, n))
+                                               for n in recipes], name=""))
+
+
+def recipe_search_table(lang: str) -> pd.DataFrame:
+    """The search record of ``data/recipe_search.csv``, as the benchmark script wrote it."""
+    from ..book.paths import data_dir
+
+    df = pd.read_csv(data_dir() / RECIPE_SEARCH_FILE)
+    out = pd.DataFrame({
+        tr(lang, "recipe", "レシピ"): df["recipe"],
+        tr(lang, "tokens (M)", "トークン（百万）"): (df["tokens"] / 1e6).map("{:.1f}".format),
+        tr(lang, "seconds", "秒"): df["seconds"].map("{:.0f}".format),
+        tr(lang, "held-out loss", "取り分け損失"): df["heldout_loss"].map("{:.2f}".format),
+        tr(lang, "unigram floor", "ユニグラムの水準"): df["unigram_entropy"].map("{:.2f}".format),
+        tr(lang, "gap (nats)", "差（nat）"): df["gain"].map("{:.2f}".format),
+        tr(lang, "measured", "測定"): df["machine"] + ", " + df["date"],
+    })
+    out.index = range(1, len(out) + 1)
+    return out
+
+
+def protocol_table(steps: pd.DataFrame, config, lang: str, names: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """Optimiser steps run and the step whose weights were kept (mean over seeds), per task and model."""
+    table = steps.reset_index()
+    table["cell"] = [f"{b:.0f} / {s:.0f}" for b, s in zip(table["best_step"], table["steps"])]
+    out = table.pivot(index="task", columns="model", values="cell")
+    out = out[[n for n in names if n in out.columns]].rename(columns={k: tr(lang, *v) for k, v in names.items()})
+    out.index.name = tr(lang, f"steps kept / run (≤ {config.max_epochs} epochs, patience {config.patience})",
+                        f"採用 / 実行ステップ（最大 {config.max_epochs} エポック，忍耐 {config.patience}）")
+    return out
+
+
+def pretraining_gains(results: pd.DataFrame, summary: pd.DataFrame, tasks: dict[str, Task], model: str,
+                      baseline: str, reference: str = "tf-idf") -> dict[str, float]:
+    """How much ``model`` beats ``baseline`` (test accuracy averaged over tasks, per seed), the margin
+    that difference must exceed (:func:`~emnlp21.book.evidence.difference_margin`), per-task gains,
+    and the average gain over the ``reference`` row (TF-IDF)."""
+    from ..book.evidence import difference_margin
+
+    acc = results[(results["split"] == "test") & (results["metric"] == "accuracy")]
+    per_seed = acc.groupby(["model", "seed"])["value"].mean()
+    a, b = per_seed[model].to_numpy(), per_seed[baseline].to_numpy()
+    n_items = sum(len(t.test) for t in tasks.values())
+    means = summary[summary["metric"] == "accuracy"].pivot(index="task", columns="model", values="mean")
+    out = {"gain": float(a.mean() - b.mean()), "margin": difference_margin(a, b, n_items),
+           "gain_tfidf": float((means[model] - means[reference]).mean())}
+    out |= {f"gain_{t}": float(means.loc[t, model] - means.loc[t, baseline]) for t in means.index}
+    out |= {f"gain_tfidf_{t}": float(means.loc[t, model] - means.loc[t, reference]) for t in means.index}
+    return out

@@ -12,7 +12,7 @@ from typing import Sequence
 import pandas as pd
 import torch
 
-from ..book.runtime import resolve_device, seed_everything
+from ..book.runtime import bf16_autocast, resolve_device, seed_everything
 from . import cache
 from .config import Pretrained, PretrainConfig, text_fingerprint
 from .data import pack_sequences, special_mask, tokenize_corpus
@@ -144,7 +144,7 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
             idx = order[cursor:cursor + config.batch_size]
             cursor += config.batch_size
             batch = model.objective.make_batch(rows[idx], specials[idx], tokenizer, gen).to(dev)
-            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+            with bf16_autocast(dev):
                 loss = step_fn(batch.input_ids, batch.attention_mask, batch.labels)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)

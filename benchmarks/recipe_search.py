@@ -1,0 +1,70 @@
+"""The quick profile's pre-training recipe search: held-out MLM loss against the unigram floor.
+
+Each candidate is a JSON object of ``PretrainConfig`` fields over the profile's corpus and tokenizer
+(``small_models`` of the chosen profile). It is trained through the checkpoint cache (a candidate that
+was trained before is loaded, and its row keeps the seconds measured when it was trained), evaluated
+with ``pt.heldout_report`` and appended to ``data/recipe_search.csv`` with the machine and date, which
+the small-models chapter shows. Run it alone on the machine: the seconds are wall time.
+
+    .venv/bin/python benchmarks/recipe_search.py '{"layers": 2, "hidden": 128, "seq_len": 32, "batch_size": 128,
+        "steps": 1000, "lr": 0.003, "dropout": 0.0, "long_seq_len": 128}'
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+
+import pandas as pd
+
+from emnlp21 import book, corpora
+from emnlp21 import pretraining as pt
+from emnlp21.pretraining import report
+
+COLUMNS = ["recipe", "tokens", "seconds", "heldout_loss", "unigram_entropy", "gain", "machine", "date", "config"]
+
+
+def machine() -> str:
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu}, {torch.get_num_threads()} threads"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("candidates", nargs="+", help="JSON objects of PretrainConfig fields")
+    ap.add_argument("--profile", default="quick")
+    ap.add_argument("--out", default=str(book.data_dir() / report.RECIPE_SEARCH_FILE))
+    args = ap.parse_args()
+    P = book.parameters("small_models", {"profile": args.profile})
+    corpus = corpora.load_corpus(max_words=P.max_words)
+    tok = pt.train_tokenizer(corpus.train, vocab_size=P.vocab_size)
+    rows = []
+    for text in args.candidates:
+        fields = {"layers": P.layers, "hidden": P.hidden, "heads": P.heads, "intermediate": P.intermediate,
+                  **json.loads(text)}
+        config = pt.PretrainConfig.for_corpus(P.corpus_id, corpus.train, tok, **fields)
+        model = pt.pretrain(config, corpus.train, tok, device=P.device, progress=False)
+        rep = pt.heldout_report(model, corpus.heldout, corpus.train, max_tokens=P.heldout_tokens)
+        row = {"recipe": report.describe_recipe(config), "tokens": int(model.log["tokens"].iloc[-1]),
+               "seconds": round(model.train_seconds, 1), **{k: round(rep[k], 3) for k in ("heldout_loss", "unigram_entropy", "gain")},
+               "machine": machine(), "date": datetime.date.today().isoformat(), "config": json.dumps(fields, sort_keys=True)}
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    old = pd.read_csv(args.out) if os.path.exists(args.out) else pd.DataFrame(columns=COLUMNS)
+    merged = pd.concat([old[~old["config"].isin([r["config"] for r in rows])], pd.DataFrame(rows)])[COLUMNS]
+    merged.to_csv(args.out, index=False)
+    print(f"{len(rows)} candidate(s) written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

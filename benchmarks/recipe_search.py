@@ -24,7 +24,8 @@ from emnlp21 import book, corpora
 from emnlp21 import pretraining as pt
 from emnlp21.pretraining import report
 
-COLUMNS = ["recipe", "tokens", "seconds", "heldout_loss", "unigram_entropy", "gain", "machine", "date", "config"]
+COLUMNS = ["recipe", "tokens", "seconds", "heldout_loss", "unigram_entropy", "gain", "machine", "date", "config",
+           "source", "status"]
 
 
 def machine() -> str:
@@ -57,7 +58,8 @@ def main() -> None:
         rep = pt.heldout_report(model, corpus.heldout, corpus.train, max_tokens=P.heldout_tokens)
         row = {"recipe": report.describe_recipe(config), "tokens": int(model.log["tokens"].iloc[-1]),
                "seconds": round(model.train_seconds, 1), **{k: round(rep[k], 3) for k in ("heldout_loss", "unigram_entropy", "gain")},
-               "machine": machine(), "date": datetime.date.today().isoformat(), "config": json.dumps(fields, sort_keys=True)}
+               "machine": machine(), "date": datetime.date.today().isoformat(), "config": json.dumps(fields, sort_keys=True),
+               "source": "benchmarks/recipe_search.py", "status": "measured"}
         print(json.dumps(row), flush=True)
         rows.append(row)
     old = pd.read_csv(args.out) if os.path.exists(args.out) else pd.DataFrame(columns=COLUMNS)

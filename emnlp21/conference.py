@@ -9,7 +9,7 @@ import pandas as pd
 
 from .book.paths import data_dir
 
-STATUSES = {"organiser", "tracker", "talk", "paper"}
+STATUSES = {"organiser", "tracker", "talk", "paper", "measured"}
 
 
 def _read(name: str) -> pd.DataFrame:

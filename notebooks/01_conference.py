@@ -93,9 +93,10 @@ ok_pct = growth.increase_pct.round().astype(int).tolist() == TALK_PERCENTS
 claims.add(
     "conference.increases",
     en="Submissions grew by +813 (+57%), +645 (+29%), +483 (+17%), +241 (+7%) from 2017 to 2021.",
-    ja="2017〜2021 年の投稿数の増加は +813 (+57%), +645 (+29%), +483 (+17%), +241 (+7%)。",
-    paper="+813, +645, +483, +241", source="talk, slide on submissions",
-    ours=", ".join(f"+{i} (+{p:.0f}%)" for i, p in zip(growth.increase, growth.increase_pct)),
+    ja="2017〜2021 年の投稿数の増加は +813（+57%），+645（+29%），+483（+17%），+241（+7%）。",
+    paper="+813, +645, +483, +241", source=("talk, slide on submissions", "講演，投稿数のスライド"),
+    ours=(", ".join(f"+{i} (+{p:.0f}%)" for i, p in zip(growth.increase, growth.increase_pct)),
+          "，".join(f"+{i}（+{p:.0f}%）" for i, p in zip(growth.increase, growth.increase_pct))),
     holds=ok_counts and ok_pct, numbers=dict(zip(growth.year.astype(str), growth.increase)),
 )
 shrinking = (growth.increase > 0).all() and growth.increase_pct.is_monotonic_decreasing
@@ -103,7 +104,8 @@ claims.add(
     "conference.growth_slowing",
     en="Submissions grew every year from 2017 to 2021, each year by a smaller fraction.",
     ja="2017〜2021 年，投稿数は毎年増え，増加率は年々小さくなった。",
-    paper="still increasing but converging", source="talk, slide on submissions",
+    paper=("still increasing but converging", "まだ増えているが，収束しつつある"),
+    source=("talk, slide on submissions", "講演，投稿数のスライド"),
     ours=" > ".join(f"{p:.1f}%" for p in growth.increase_pct), holds=bool(shrinking),
 )
 after = conference.growth(stats, 2021, 2023)
@@ -154,14 +156,16 @@ def draw_acceptance(lang):
 
 book.show_figure(draw_acceptance, "conference-acceptance")
 outside = band[~band.in_band]
+run_rates = 100 * band.set_index("year").loc[first:last].acceptance_rate
 claims.add(
     "conference.acceptance_band",
     en="The acceptance rate stayed within 22–25 % (2015–2021).",
     ja="採択率は 22〜25 % に保たれていた（2015〜2021 年）。",
-    paper="22–25 %", source="talk, slide on acceptance rate",
-    ours=f"in the band {first}–{last} ({100 * band.set_index('year').loc[first:last].acceptance_rate.min():.1f}–"
-         f"{100 * band.set_index('year').loc[first:last].acceptance_rate.max():.1f} %); outside: "
-         + ", ".join(f"{y} {100 * r:.1f} %" for y, r in zip(outside.year, outside.acceptance_rate)),
+    paper="22–25 %", source=("talk, slide on acceptance rate", "講演，採択率のスライド"),
+    ours=(f"in the band {first}–{last} ({run_rates.min():.1f}–{run_rates.max():.1f} %); outside: "
+          + ", ".join(f"{y} {100 * r:.1f} %" for y, r in zip(outside.year, outside.acceptance_rate)),
+          f"{first}〜{last} 年は帯の中（{run_rates.min():.1f}〜{run_rates.max():.1f} %）。帯の外："
+          + "，".join(f"{y} 年 {100 * r:.1f} %" for y, r in zip(outside.year, outside.acceptance_rate))),
     holds=first <= 2015 and last >= 2021, numbers={"first": first, "last": last},
 )
 
@@ -260,13 +264,22 @@ book.show_figure(draw_tracks, "conference-tracks")
 talk_tracks = set(named.index[named.named_in_talk == "yes"])
 pc_tracks = set(named.index[named.named_by_program_chairs == "yes"])
 top4 = set(slots.sort_values(ascending=False).index[:4])
+TRACK_NAMES = {"Machine Translation and Multilinguality": ("MT", "機械翻訳"), "Information Extraction": ("IE", "情報抽出"),
+               "Dialogue and Interactive Systems": ("dialogue", "対話"), "Question Answering": ("QA", "質問応答"),
+               "NLP Applications": ("applications", "NLP 応用"), "Machine Learning for NLP": ("ML", "NLP のための機械学習")}
+shared = [t for t in named.index if t in talk_tracks & pc_tracks]  # named by both sources, in the table's order
 claims.add(
     "conference.popular_tracks",
     en="The most popular tracks were machine translation, information extraction, dialogue and question answering.",
     ja="人気のトラックは機械翻訳・情報抽出・対話・質問応答だった。",
-    paper="MT, IE, dialogue, QA", source="talk, slide on tracks",
-    ours=f"{len(talk_tracks & pc_tracks)} of the talk's 4 are among the program chairs' 4 (MT, IE); "
-         f"oral slots: " + ", ".join(f"{t.split(' ')[0]} {slots[t]}" for t in sorted(talk_tracks)),
+    paper=("MT, IE, dialogue, QA", "機械翻訳，情報抽出，対話，質問応答"),
+    source=("talk, slide on tracks", "講演，トラックのスライド"),
+    ours=(f"{len(talk_tracks & pc_tracks)} of the talk's {len(talk_tracks)} are among the program chairs' "
+          f"{len(pc_tracks)} ({', '.join(TRACK_NAMES.get(t, (t, t))[0] for t in shared)}); oral slots: "
+          + ", ".join(f"{t.split(' ')[0]} {slots[t]}" for t in sorted(talk_tracks)),
+          f"講演の {len(talk_tracks)} つのうち {len(talk_tracks & pc_tracks)} つがプログラム委員長の {len(pc_tracks)} つと"
+          f"重なる（{'，'.join(TRACK_NAMES.get(t, (t, t))[1] for t in shared)}）。オーラル枠："
+          + "，".join(f"{TRACK_NAMES.get(t, (t, t))[1]} {slots[t]}" for t in sorted(talk_tracks))),
     holds=talk_tracks == pc_tracks, numbers={"overlap": len(talk_tracks & pc_tracks)},
 )
 book.show_text(

@@ -122,8 +122,9 @@ claims.add(
     "practice.night_in_japan",
     en="For participants in Japan, the events fell between 22:00 and 10:00.",
     ja="日本からの参加者にとって，イベントは 22:00〜10:00 に集中した。",
-    paper="22:00–10:00 JST", source="talk, slide on the schedule",
-    ours=f"{hhmm(first)}–{hhmm(last)} JST; {100 * share:.0f} % of programme time inside 22:00–10:00",
+    paper=("22:00–10:00 JST", "日本時間 22:00〜10:00"), source=("talk, slide on the schedule", "講演，日程のスライド"),
+    ours=(f"{hhmm(first)}–{hhmm(last)} JST; {100 * share:.0f} % of programme time inside 22:00–10:00",
+          f"日本時間 {hhmm(first)}〜{hhmm(last)}。予定時間の {100 * share:.0f} % が 22:00〜10:00 に入る"),
     holds=share >= 0.9 and last <= TALK_WINDOW[1], numbers={"first": first, "last": last, "share": share},
 )
 by_kind = programme.assign(minutes=minutes).groupby("kind").minutes.agg(["min", "max", "count"])
@@ -131,10 +132,13 @@ claims.add(
     "practice.session_lengths",
     en="Oral sessions lasted 90 minutes; virtual poster sessions two hours.",
     ja="オーラルセッションは 90 分，バーチャルポスターセッションは 2 時間だった。",
-    paper="90 min / 2 h", source="talk, slide on presentations",
-    ours=f"oral {by_kind.loc['oral', 'min']:.0f}–{by_kind.loc['oral', 'max']:.0f} min "
-         f"({by_kind.loc['oral', 'count']} sessions); posters {by_kind.loc['virtual poster', 'min']:.0f}–"
-         f"{by_kind.loc['virtual poster', 'max']:.0f} min ({by_kind.loc['virtual poster', 'count']} sessions)",
+    paper=("90 min / 2 h", "90 分 / 2 時間"), source=("talk, slide on presentations", "講演，発表形式のスライド"),
+    ours=(f"oral {by_kind.loc['oral', 'min']:.0f}–{by_kind.loc['oral', 'max']:.0f} min "
+          f"({by_kind.loc['oral', 'count']} sessions); posters {by_kind.loc['virtual poster', 'min']:.0f}–"
+          f"{by_kind.loc['virtual poster', 'max']:.0f} min ({by_kind.loc['virtual poster', 'count']} sessions)",
+          f"オーラル {by_kind.loc['oral', 'min']:.0f}〜{by_kind.loc['oral', 'max']:.0f} 分"
+          f"（{by_kind.loc['oral', 'count']} セッション），バーチャルポスター {by_kind.loc['virtual poster', 'min']:.0f}〜"
+          f"{by_kind.loc['virtual poster', 'max']:.0f} 分（{by_kind.loc['virtual poster', 'count']} セッション）"),
     holds=set(minutes[programme.kind == "oral"]) == {90.0} and set(minutes[programme.kind == "virtual poster"]) == {120.0},
 )
 book.show_text(

@@ -297,9 +297,12 @@ book.show_figure(draw_attractors, name="wei-attractors")
 # %%
 claims = book.Claims("wei", P.profile)
 nat, non = float(overall.get("natural", np.nan)), float(overall.get("nonce", np.nan))
+COND_JA = {"natural": "自然文", "nonce": "nonce 文"}
 claims.add("wei.natural_below_nonce", en="Agreement errors are fewer on natural sentences than on nonce sentences.",
-           ja="数の一致の誤りは nonce 文より自然文で少ない。", paper="3.2 % vs 16.8 %", source=wei.PAPER_SOURCE,
-           ours=f"{nat:.1f} % vs {non:.1f} %", holds=nat < non, numbers={"natural": nat, "nonce": non})
+           ja="数の一致の誤りは nonce 文より自然文で少ない。", paper=("3.2 % vs 16.8 %", "自然文 3.2 %，nonce 文 16.8 %"),
+           source=(wei.PAPER_SOURCE, wei.PAPER_SOURCE_JA),
+           ours=(f"{nat:.1f} % vs {non:.1f} %", f"自然文 {nat:.1f} %，nonce 文 {non:.1f} %"),
+           holds=nat < non, numbers={"natural": nat, "nonce": non})
 
 
 def cell(row, cond, seen):
@@ -309,23 +312,35 @@ def cell(row, cond, seen):
 gaps = {c: cell("MLM (ours)", c, "unseen") - cell("MLM (ours)", c, "seen") for c in ("natural", "nonce")}
 margin_sv = {c: cell("argmax P(SV)", c, "unseen") - cell("MLM (ours)", c, "unseen") for c in ("natural", "nonce")}
 claims.add("wei.unseen_pairs_worse", en="Unseen subject–verb pairs are harder than seen ones.",
-           ja="未出の主語–動詞ペアは既出のペアより難しい。", paper="natural 3.3 → 8.8 %, nonce 15.6 → 17.6 %",
-           source="Wei+ 2021, Table 2", ours=", ".join(f"{c} {cell('MLM (ours)', c, 'seen'):.1f} → {cell('MLM (ours)', c, 'unseen'):.1f} %" for c in gaps),
+           ja="未出の主語–動詞ペアは既出のペアより難しい。",
+           paper=("natural 3.3 → 8.8 %, nonce 15.6 → 17.6 %", "既出 → 未出で，自然文 3.3 → 8.8 %，nonce 文 15.6 → 17.6 %"),
+           source=("Wei+ 2021, Table 2", "Wei+ 2021 表 2"),
+           ours=(", ".join(f"{c} {cell('MLM (ours)', c, 'seen'):.1f} → {cell('MLM (ours)', c, 'unseen'):.1f} %" for c in gaps),
+                 "既出 → 未出で，" + "，".join(f"{COND_JA[c]} {cell('MLM (ours)', c, 'seen'):.1f} → "
+                                          f"{cell('MLM (ours)', c, 'unseen'):.1f} %" for c in gaps)),
            holds=all(g > 0 for g in gaps.values()), numbers={f"gap_{c}": g for c, g in gaps.items()})
 claims.add("wei.unseen_beat_item_learner", en="On unseen pairs the MLM stays far below the item-memorising argmax P(SV).",
            ja="未出ペアでも MLM の誤り率は事例暗記型の argmax P(SV) よりずっと低い。",
-           paper="8.8 vs 50.0 % (natural), 17.6 vs 50.0 % (nonce)", source="Wei+ 2021, Table 2",
-           ours=", ".join(f"{c} {cell('MLM (ours)', c, 'unseen'):.1f} vs {cell('argmax P(SV)', c, 'unseen'):.1f} %" for c in margin_sv),
+           paper=("8.8 vs 50.0 % (natural), 17.6 vs 50.0 % (nonce)", "自然文 8.8 % 対 50.0 %，nonce 文 17.6 % 対 50.0 %"),
+           source=("Wei+ 2021, Table 2", "Wei+ 2021 表 2"),
+           ours=(", ".join(f"{c} {cell('MLM (ours)', c, 'unseen'):.1f} vs {cell('argmax P(SV)', c, 'unseen'):.1f} %" for c in margin_sv),
+                 "，".join(f"{COND_JA[c]} {cell('MLM (ours)', c, 'unseen'):.1f} % 対 {cell('argmax P(SV)', c, 'unseen'):.1f} %"
+                          for c in margin_sv)),
            holds=all(m > 10 for m in margin_sv.values()), numbers={f"margin_{c}": m for c, m in margin_sv.items()})
+n_forms = int((verbs.condition == "nonce").sum())
 for x, cid, en, ja, paper_text, src in (
         ("log_count", "wei.reduce_error", "Error falls as the target form gets more frequent in pre-training (Reduce Error).",
-         "目標形が事前学習で高頻度なほど誤りは減る (Reduce Error)。", "error decreases with verb frequency", "Wei+ 2021, §5.3, Fig. 1"),
+         "目標形が事前学習で高頻度なほど誤りは減る（Reduce Error）。",
+         ("error decreases with verb frequency", "動詞の頻度が高いほど誤りは減る"),
+         ("Wei+ 2021, §5.3, Fig. 1", "Wei+ 2021 §5.3，図 1")),
         ("log_ratio", "wei.cause_error", "Error rises when the competing form is more frequent than the target (Cause Error).",
-         "競合形が目標形より高頻度だと誤りが増える (Cause Error)。", "e.g. nonce 2.2 % when the target is much more frequent",
-         "Wei+ 2021, §5.4, Fig. 2")):
+         "競合形が目標形より高頻度だと誤りが増える（Cause Error）。",
+         ("e.g. nonce 2.2 % when the target is much more frequent", "例：目標形の方がずっと高頻度なら nonce 文で 2.2 %"),
+         ("Wei+ 2021, §5.4, Fig. 2", "Wei+ 2021 §5.4，図 2"))):
     rho, p = trends[("nonce", x)]
     claims.add(cid, en=en, ja=ja, paper=paper_text, source=src,
-               ours=f"nonce, per target form: Spearman ρ = {rho:+.2f} (p = {p:.2g}, {int((verbs.condition == 'nonce').sum())} forms)",
+               ours=(f"nonce, per target form: Spearman ρ = {rho:+.2f} (p = {p:.2g}, {n_forms} forms)",
+                     f"nonce 文，目標形ごと：Spearman ρ = {rho:+.2f}（p = {p:.2g}，動詞形 {n_forms} 個）"),
                holds=rho < 0 and p < 0.05, numbers={"rho": rho, "p": p})
 claims.save()
 book.show_table(lambda lang: claims.table())

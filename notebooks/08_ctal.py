@@ -302,18 +302,22 @@ def margin(a: str, b: str, metric: str) -> float:
     return tasks.required_margin(per_seed.loc[a, metric], per_seed.loc[b, metric], floor=P.min_margin)
 
 
+TASK_JA = {"emotion": "感情分類", "sentiment": "感情極性", "verification": "話者照合"}
 for task, metric, sign in [("emotion", "WA", 1), ("sentiment", "Acc2", 1), ("verification", "EER", -1)]:
     m = margin("CTAL (pre-trained)", "CTAL (no pre-training)", metric)
     gain = sign * (pre_[metric] - scratch[metric])
     claims.add(f"ctal.pretraining-helps-{task}",
                en=f"Pre-trained CTAL beats the same model without pre-training on {task} ({metric}) by more than "
                   f"{m:.3f} (mean of {n_seeds} fine-tuning seeds).",
-               ja=f"事前学習済み CTAL は事前学習なしの同じモデルより {task} で {m:.3f} を超えて良い（{metric}，"
+               ja=f"事前学習済み CTAL は事前学習なしの同じモデルより{TASK_JA[task]}で {m:.3f} を超えて良い（{metric}，"
                   f"fine-tuning シード {n_seeds} 個の平均）。",
-               paper="pre-trained CTAL beats every model trained without pre-training",
-               source="Li+ 2021, Tables 1-3",
-               ours=f"{pre_[metric]:.3f} ± {spread.loc['CTAL (pre-trained)', metric]:.3f} vs "
-                    f"{scratch[metric]:.3f} ± {spread.loc['CTAL (no pre-training)', metric]:.3f} (margin {m:.3f})",
+               paper=("pre-trained CTAL beats every model trained without pre-training",
+                      "事前学習済み CTAL は事前学習なしで学習したどのモデルよりも良い"),
+               source=("Li+ 2021, Tables 1-3", "Li+ 2021 表 1〜3"),
+               ours=(f"{pre_[metric]:.3f} ± {spread.loc['CTAL (pre-trained)', metric]:.3f} vs "
+                     f"{scratch[metric]:.3f} ± {spread.loc['CTAL (no pre-training)', metric]:.3f} (margin {m:.3f})",
+                     f"事前学習あり {pre_[metric]:.3f} ± {spread.loc['CTAL (pre-trained)', metric]:.3f}，"
+                     f"なし {scratch[metric]:.3f} ± {spread.loc['CTAL (no pre-training)', metric]:.3f}（マージン {m:.3f}）"),
                holds=gain > m, numbers={"pretrained": pre_[metric], "scratch": scratch[metric], "margin": m})
 single = max(("text only", "audio only"), key=lambda v: ours.loc[v, "WA"])
 m = margin("CTAL (pre-trained)", single, "WA")
@@ -322,9 +326,13 @@ claims.add("ctal.fusion-beats-single-modality",
               f"(WA, mean of {n_seeds} fine-tuning seeds).",
            ja=f"感情分類では，融合モデルがテキストのみ・音声のみの両方を {m:.3f} を超えて上回る"
               f"（WA，fine-tuning シード {n_seeds} 個の平均）。",
-           paper="WA 0.7286 with both modalities (no single-modality row in the table)", source="Li+ 2021, Table 1",
-           ours=f"{pre_['WA']:.3f} vs text {ours.loc['text only', 'WA']:.3f}, audio {ours.loc['audio only', 'WA']:.3f} "
-                f"(margin {m:.3f})",
+           paper=("WA 0.7286 with both modalities (no single-modality row in the table)",
+                  "両モダリティで WA 0.7286（表に単一モダリティの行はない）"),
+           source=("Li+ 2021, Table 1", "Li+ 2021 表 1"),
+           ours=(f"{pre_['WA']:.3f} vs text {ours.loc['text only', 'WA']:.3f}, audio {ours.loc['audio only', 'WA']:.3f} "
+                 f"(margin {m:.3f})",
+                 f"融合 {pre_['WA']:.3f}，テキストのみ {ours.loc['text only', 'WA']:.3f}，"
+                 f"音声のみ {ours.loc['audio only', 'WA']:.3f}（マージン {m:.3f}）"),
            holds=pre_["WA"] - ours.loc[single, "WA"] > m,
            numbers={"fused": pre_["WA"], "text": ours.loc["text only", "WA"], "audio": ours.loc["audio only", "WA"],
                     "margin": m})
@@ -336,15 +344,22 @@ claims.add("ctal.eer-below-baselines",
               f"(mean of {n_seeds} fine-tuning seeds).",
            ja=f"事前学習済み CTAL の話者照合 EER はどのベースラインよりも {m:.3f} を超えて低い"
               f"（fine-tuning シード {n_seeds} 個の平均）。",
-           paper="EER 0.0194 vs RawNet 0.0253, GE2E 0.0379", source="Li+ 2021, Table 3",
-           ours=f"{pre_['EER']:.3f} vs best baseline ({best}) {baselines[best]:.3f} (margin {m:.3f})",
+           paper=("EER 0.0194 vs RawNet 0.0253, GE2E 0.0379", "CTAL の EER 0.0194，RawNet 0.0253，GE2E 0.0379"),
+           source=("Li+ 2021, Table 3", "Li+ 2021 表 3"),
+           ours=(f"{pre_['EER']:.3f} vs best baseline ({best}) {baselines[best]:.3f} (margin {m:.3f})",
+                 f"{pre_['EER']:.3f}，最良のベースライン（{plots.variant_label(best, 'ja')}）{baselines[best]:.3f}"
+                 f"（マージン {m:.3f}）"),
            holds=baselines[best] - pre_["EER"] > m, numbers={"ctal": pre_["EER"], **baselines, "margin": m})
 claims.add("ctal.bidirectional-beats-causal",
            en="The bidirectional audio stream reconstructs masked frames better (by more than 1 %) than the causal one.",
            ja="双方向の音声ストリームは因果マスク付きよりもマスクしたフレームをよく（1 % を超えて）復元する。",
-           paper="the paper's text: no causal mask (its released code applies one)", source="Li+ 2021, Sec. 3.1.2; talk slide 21",
+           paper=("the paper's text: no causal mask (its released code applies one)",
+                  "論文本文では因果マスクなし（公開コードでは因果マスクを掛けている）"),
+           source=("Li+ 2021, Sec. 3.1.2; talk slide 21", "Li+ 2021 §3.1.2，講演スライド 21"),
            # a difference under 1 % of the loss is within run-to-run noise, not a finding
-           ours=f"L1 {recon['ctal']:.4f} vs {recon['causal']:.4f}", holds=recon["ctal"] < 0.99 * recon["causal"],
+           ours=(f"L1 {recon['ctal']:.4f} vs {recon['causal']:.4f}",
+                 f"L1：双方向 {recon['ctal']:.4f}，因果マスク {recon['causal']:.4f}"),
+           holds=recon["ctal"] < 0.99 * recon["causal"],
            numbers={"bidirectional": recon["ctal"], "causal": recon["causal"]})
 claims.save()
 book.show_table(lambda lang: claims.table())

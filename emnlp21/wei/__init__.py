@@ -10,8 +10,8 @@ small MLMs pre-trained on a corpus whose target-verb frequencies we control.
 - :mod:`.experiment`: the pipeline the notebook calls.
 """
 
-from .analysis import (PAPER_OVERALL, PAPER_SOURCE, PAPER_TABLE2, error_by, error_table, log_bins, overall_error,
-                       per_verb, trend)
+from .analysis import (PAPER_OVERALL, PAPER_SOURCE, PAPER_SOURCE_JA, PAPER_TABLE2, error_by, error_table, log_bins,
+                       overall_error, per_verb, trend)
 from .control import ControlledCorpus, assign_design, clean_pools, control_verb_counts, frequency_grid
 from .counts import WordCounts
 from .experiment import (Stimuli, build_stimuli, candidate_verbs, design_corpus, evaluate, mined_stimuli,
@@ -22,7 +22,7 @@ from .stimuli import frames_from_doc, load_parser, mine, natural_items, nonce_se
 from .words import VerbPair, third_person, words
 
 __all__ = [
-    "PAPER_OVERALL", "PAPER_SOURCE", "PAPER_TABLE2", "error_by", "error_table", "log_bins", "overall_error",
+    "PAPER_OVERALL", "PAPER_SOURCE", "PAPER_SOURCE_JA", "PAPER_TABLE2", "error_by", "error_table", "log_bins", "overall_error",
     "per_verb", "trend", "ControlledCorpus", "assign_design", "clean_pools", "control_verb_counts",
     "frequency_grid", "WordCounts", "Stimuli", "build_stimuli", "candidate_verbs", "design_corpus", "evaluate",
     "mined_stimuli", "verb_pairs_from_lemmas", "add_baselines", "add_training_counts", "argmax_error", "keep_scorable", "mask_logits",

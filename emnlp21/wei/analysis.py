@@ -7,6 +7,7 @@ import pandas as pd
 from scipy import stats
 
 PAPER_SOURCE = "Wei, Garrette, Linzen & Pavlick, EMNLP 2021, Table 2 and §5.1"
+PAPER_SOURCE_JA = "Wei, Garrette, Linzen & Pavlick, EMNLP 2021，表 2 と §5.1"  # the same, for the Japanese page
 # Error rates (%) of Wei+ 2021, Table 2: rows = learner, columns = (condition, seen/unseen).
 PAPER_TABLE2 = pd.DataFrame(
     {("natural", "seen"): [39.1, 22.9, 3.3], ("natural", "unseen"): [39.0, 50.0, 8.8],

@@ -207,8 +207,8 @@ book.show_table(lambda lang: report.recipe_table(recipes, lang))
 # :::{lang} ja
 # ### `transformers.Trainer` との速度比較
 #
-# 同じエンコーダ・データ・バッチ・系列長・ステップ数を，我々のループと，`BertForMaskedLM` と MLM 用
-# コレータを使った素の `transformers.Trainer` で，それぞれ最初から学習します。我々のループは語彙ヘッドを
+# 同じエンコーダ・データ・バッチ・系列長・ステップ数を，本書のループと，`BertForMaskedLM` と MLM 用
+# コレータを使った素の `transformers.Trainer` で，それぞれ最初から学習します。本書のループは語彙ヘッドを
 # マスクした 15 % の位置だけで計算し，行の詰め込みをデータローダなしで一度だけ行います。
 # Trainer はヘッドを全位置で計算します。モデル FLOPs 利用率 (MFU) は達成したモデル FLOP/s をピークで
 # 割ったもので，CPU ではこのマシンで測った行列積の最高 FLOP/s，GPU では bf16 の密行列ピークです。
@@ -225,7 +225,7 @@ if P.benchmark_steps:
     book.show_text(
         en=f"Over {P.benchmark_steps} steps our loop trained **{speedup:.1f}×** as many tokens per second as "
            f"the Trainer, at an MFU of {bench.mfu['ours']:.0%} (peak {bench.attrs['peak_tflops']:.2f} TFLOP/s).",
-        ja=f"{P.benchmark_steps} ステップで，我々のループは Trainer の **{speedup:.1f} 倍** のトークン毎秒で学習し，"
+        ja=f"{P.benchmark_steps} ステップで，本書のループは Trainer の **{speedup:.1f} 倍** のトークン毎秒で学習し，"
            f"MFU は {bench.mfu['ours']:.0%} でした（ピーク {bench.attrs['peak_tflops']:.2f} TFLOP/s）。")
 
 # %% [markdown]

@@ -261,9 +261,9 @@ acc, means = sinha.test_accuracy(results, P.tasks)
 # :::
 #
 # :::{lang} ja
-# ### 論文の Table 1 と並べた我々の表
+# ### 論文の Table 1 と並べた本書の表
 #
-# test 精度 (%)，fine-tuning シードの平均 ± 標準偏差です。論文の列は我々のタスクに最も近いものです:
+# test 精度 (%)，fine-tuning シードの平均 ± 標準偏差です。論文の列は本書のタスクに最も近いものです:
 # sentiment には SST-2，paraphrase には MRPC，word order には PAWS (論文の数値。RoBERTa-base，
 # 16 GB のテキスト，dev セット)。
 # :::
@@ -277,7 +277,7 @@ ours = sinha.mean_std_table(acc)[P.tasks]
 def table1(lang):
     out = pd.DataFrame(index=ours.index)
     for t in P.tasks:
-        out[book.tr(lang, f"ours: {t}", f"我々: {t}")] = ours[t]
+        out[book.tr(lang, f"ours: {t}", f"本書: {t}")] = ours[t]
         if NEAREST.get(t):
             p = paper[paper["task"] == NEAREST[t]].set_index("variant")
             out[book.tr(lang, f"paper: {NEAREST[t]}", f"論文: {NEAREST[t]}")] = (
@@ -302,7 +302,7 @@ def draw_ngram(lang):
     pa = paper.pivot(index="variant", columns="task", values="mean")
     for t in [n for n in NEAREST.values() if n]:
         axes[1].plot(x, pa.loc[chain, t], "s--", label=t)
-    for ax, title in zip(axes, (book.tr(lang, "ours (small BERT, CPU scale)", "我々 (小型 BERT, CPU 規模)"),
+    for ax, title in zip(axes, (book.tr(lang, "ours (small BERT, CPU scale)", "本書（小型 BERT，CPU 規模）"),
                                 book.tr(lang, "paper (RoBERTa-base, Table 1)", "論文 (RoBERTa-base, Table 1)"))):
         ax.set_xticks(list(NGRAM_X.values()), ["M1", "M2", "M3", "M4", book.tr(lang, "MN (natural)", "MN (自然)")])
         ax.set(title=title, xlabel=book.tr(lang, "size of the shuffled blocks", "シャッフルする塊の大きさ"),
@@ -328,7 +328,7 @@ def draw_gaps(lang):
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     gap.plot.bar(ax=axes[0], rot=0)
     pgap.plot.bar(ax=axes[1], rot=0, color=["#999999", "#C44E52"])
-    for ax, title in zip(axes, (book.tr(lang, "ours", "我々"), book.tr(lang, "paper (Table 1)", "論文 (Table 1)"))):
+    for ax, title in zip(axes, (book.tr(lang, "ours", "本書"), book.tr(lang, "paper (Table 1)", "論文 (Table 1)"))):
         ax.set(title=title, xlabel="", ylabel=book.tr(lang, "MN minus variant (points)", "MN との差 (ポイント)"))
         ax.axhline(0, color="black", lw=0.8)
         ax.legend(fontsize=8)

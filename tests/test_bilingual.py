@@ -117,3 +117,18 @@ def test_scoreboard_shows_verdicts_kinds_and_failed_controls():
     assert summary(claims, "en") == "1 chapter, 3 findings: 1 hold, 1 fail, 1 inconclusive (also 0 checks, 1 by construction)."
     assert "知見 3 件" in summary(claims, "ja")
     assert len(chapter_sections(claims, "en")) == 2  # one chapter line and one table
+
+OURS_VARIANTS = ("我々", "私たち", "われわれ")  # the house style says 本書
+
+
+def ours_variants(text: str) -> list[str]:
+    """The words for "ours" in ``text`` that the house style replaces by 本書."""
+    return [w for w in OURS_VARIANTS if w in text]
+
+
+def test_house_style_says_honsho_for_ours():
+    assert ours_variants("論文の表と並べた我々の表") == ["我々"] and ours_variants("本書の表") == []
+    root = Path(__file__).resolve().parents[1]
+    sources = [*root.glob("notebooks/*.py"), *root.glob("book/*.md"), *root.glob("emnlp21/**/*.py")]
+    offenders = {p.name: ours_variants(p.read_text(encoding="utf-8")) for p in sources}
+    assert not {k: v for k, v in offenders.items() if v}

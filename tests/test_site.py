@@ -171,6 +171,16 @@ def test_scoreboard_lists_every_recorded_claim(root, lang):
     assert (f"{findings} findings" if lang == "en" else f"知見 {findings} 件") in summary, summary
 
 
+PROGRESS_LINE = re.compile(r"\d+/\d+ \[\d\d:\d\d")  # a tqdm refresh, e.g. "103/300 [00:12<00:24"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_show_results_not_progress_logs(root, lang):
+    for path in (site_dir(root) / lang).rglob("*.html"):
+        n = len(PROGRESS_LINE.findall(path.read_text(encoding="utf-8", errors="ignore")))
+        assert n <= 5, f"{path} holds {n} progress-bar lines: loops must leave a summary line in an executed page"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_build_log_has_no_warnings(root, lang):
     log = log_path(lang, root).read_text(encoding="utf-8")

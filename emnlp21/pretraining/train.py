@@ -137,8 +137,7 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
     model.train()
     start = time.perf_counter()
     with cache.EntryWriter(config.key()) as folder:
-        for step in tqdm(range(1, config.steps + 1), desc=f"pre-train {config.objective}", disable=not progress,
-                         mininterval=1.0):
+        for step in tqdm(range(1, config.steps + 1), desc=f"pre-train {config.objective}", disable=not progress):
             if cursor + config.batch_size > len(order):  # a new epoch: every row once, in a fresh order
                 order, cursor = torch.randperm(len(rows), generator=gen), 0
             idx = order[cursor:cursor + config.batch_size]

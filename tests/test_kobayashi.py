@@ -195,3 +195,245 @@ def test_real_model_sums_back_and_equals_reference(minilm):
     fast = K.batch_ratios(model, batch)
     for b, r in enumerate(reference_ratios(model, batch)):
         torch.testing.assert_close(fast[b, :r.shape[1], :, :5].transpose(0, 1), r, atol=2e-5, rtol=1e-4)
+
+
+# --- The faster path against the previous one ------------------------------------------------------------
+
+def _previous_batch_ratios(model, batch):
+    """The decomposition as it was before the speed-up (every position, both FFN parts through W_1 and
+    W_2, LayerNorm applied per part), frozen here as the oracle for the faster path."""
+    from emnlp21.kobayashi.mixing import ratio
+
+    def layernorm_split(ln, reference):
+        sigma = torch.sqrt(reference.var(-1, keepdim=True, unbiased=False) + ln.eps)
+        return lambda u: ln.weight * (u - u.mean(-1, keepdim=True)) / sigma
+
+    def slope_at_zero(act_fn):
+        t = torch.tensor([-1e-3, 1e-3], dtype=torch.float64)
+        a = act_fn(t)
+        return float((a[1] - a[0]) / 2e-3)
+
+    def on_layer(index, cap, layer):
+        attn = layer.attention
+        heads = attn.self.num_attention_heads
+        B, n, d = cap.x.shape
+        a_self = cap.probs.diagonal(dim1=-2, dim2=-1)
+        dense = attn.output.dense
+        v_self = cap.v.view(B, n, heads, -1) * a_self.transpose(1, 2).unsqueeze(-1)
+        attn_self = v_self.reshape(B, n, -1) @ dense.weight.T
+        attn_mix = cap.z - cap.x - dense.bias - attn_self
+        res_self = attn_self + cap.x
+        g = layernorm_split(attn.output.LayerNorm, cap.z)
+        ln_mix, ln_self = g(attn_mix), g(res_self)
+        inter, output = layer.intermediate, layer.output
+        slope = torch.where(cap.h != 0, cap.act / cap.h, slope_at_zero(inter.intermediate_act_fn))
+        ffn_mix, ffn_self = ((torch.stack([ln_mix, ln_self]) @ inter.dense.weight.T) * slope) @ output.dense.weight.T
+        g2 = layernorm_split(output.LayerNorm, cap.z2)
+        attn_w = 1.0 - a_self.mean(1)
+        out[index] = torch.stack([
+            attn_w, ratio(attn_mix, attn_self), attn_w / 2, ratio(attn_mix, res_self), ratio(ln_mix, ln_self),
+            ratio(g2(ln_mix), g2(ln_self)), ratio(g2(ln_mix + ffn_mix), g2(ln_self + ffn_self)),
+        ], dim=-1).float()
+
+    out = {}
+    with torch.no_grad(), capture_layers(model, on_layer):
+        model(**batch)
+    return torch.stack([out[i] for i in range(len(out))], dim=2)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_faster_path_equals_the_previous_numbers(tokenizer, seed):
+    model = tiny(seed=seed)
+    batch = texts_batch(tokenizer)
+    keep = batch["attention_mask"].bool()
+    previous = _previous_batch_ratios(model, batch)[keep]
+    packed = K.packed_ratios(model, batch)
+    torch.testing.assert_close(packed, previous, atol=1e-6, rtol=1e-6)
+    torch.testing.assert_close(K.batch_ratios(model, batch)[keep], packed)
+    assert (K.batch_ratios(model, batch)[~keep] == 0).all()
+    # without the linearised FFN: the same numbers for the other measures
+    subset = K.packed_ratios(model, batch, K.WITHOUT_FFN)
+    torch.testing.assert_close(subset, packed[..., :len(K.WITHOUT_FFN)])
+    with pytest.raises(ValueError, match="unknown measures"):
+        K.packed_ratios(model, batch, ["Attn-X"])
+    # layers split one at a time (a tiny memory budget per group) give the same numbers as all together
+    torch.testing.assert_close(K.packed_ratios(model, batch, group_bytes=1), packed)
+
+
+def test_faster_path_equals_the_previous_numbers_on_minilm(minilm):
+    batch = texts_batch(minilm.tokenizer)
+    keep = batch["attention_mask"].bool()
+    torch.testing.assert_close(K.packed_ratios(minilm.model, batch), _previous_batch_ratios(minilm.model, batch)[keep],
+                               atol=1e-5, rtol=1e-4)
+
+
+# --- Masked inputs ---------------------------------------------------------------------------------------
+
+PAIRS = [("In the beginning God created the heavens and the earth.", "The earth was formless and empty."),
+         ("To be, or not to be: that is the question.", "Whether 'tis nobler in the mind to suffer."),
+         ("A gorgeous, witty, seductive movie.", "It is long."),
+         ("Parting is such sweet sorrow.", "Good night, good night!")] * 5
+
+
+def test_masking_masks_the_share_of_non_special_tokens_deterministically(tokenizer):
+    enc = tokenizer([a for a, _ in PAIRS], [b for _, b in PAIRS], return_special_tokens_mask=True)
+    non_special = sum(len(s) - sum(s) for s in enc["special_tokens_mask"])
+    plans = K.mask_plan(tokenizer, PAIRS, max_length=64, rate=0.12, seed=0)
+    assert sum(len(p) for p in plans) == round(0.12 * non_special)
+    for p, special in zip(plans, enc["special_tokens_mask"]):
+        assert all(special[i] == 0 for i in p)  # never [CLS] or [SEP]
+    again = K.mask_plan(tokenizer, PAIRS, max_length=64, rate=0.12, seed=0)
+    assert all(np.array_equal(a, b) for a, b in zip(plans, again))
+    other = K.mask_plan(tokenizer, PAIRS, max_length=64, rate=0.12, seed=1)
+    assert not all(np.array_equal(a, b) for a, b in zip(plans, other))
+    assert sum(len(p) for p in K.mask_plan(tokenizer, PAIRS, max_length=64, rate=0.0, seed=0)) == 0
+    with pytest.raises(ValueError, match="rate"):
+        K.mask_plan(tokenizer, PAIRS, max_length=64, rate=1.5, seed=0)
+
+
+def test_masked_mixing_ratios_whatever_the_batching(tokenizer):
+    model = tiny().float()
+    seen = []
+    hook = model.embeddings.word_embeddings.register_forward_hook(lambda m, args, out: seen.append(args[0].clone()))
+    runs = [K.mixing_ratios(model, tokenizer, PAIRS, batch_size=b, mask_rate=0.12, mask_seed=3, progress=False)
+            for b in (3, 8)]
+    hook.remove()
+    a, b = runs
+    assert np.array_equal(a.masked, b.masked) and np.array_equal(a.token_ids, b.token_ids)
+    np.testing.assert_allclose(a.ratios, b.ratios, atol=1e-5)
+    assert a.masked.sum() == round(0.12 * (~a.special).sum()) and not (a.masked & a.special).any()
+    plain = K.mixing_ratios(model, tokenizer, PAIRS, batch_size=8, progress=False)
+    assert np.array_equal(plain.token_ids, a.token_ids)  # the text's own tokens are kept
+    assert not plain.masked.any() and not np.allclose(plain.ratios, a.ratios)  # the model saw [MASK]
+    fed = torch.cat([s.flatten() for s in seen])
+    assert (fed == tokenizer.mask_token_id).sum() == 2 * a.masked.sum()  # both runs fed [MASK] there
+    table = K.token_table(a, np.arange(1, len(tokenizer) + 1), tokenizer)
+    assert len(K.frequency.subset(table, "all tokens")) == len(table) - a.masked.sum()
+
+
+# --- The bootstrap over sentence pairs ---------------------------------------------------------------------
+
+def test_weighted_spearman_equals_spearman_of_the_expanded_sample():
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 15, 400).astype(float)  # many ties, as frequency ranks have
+    y = 0.2 * x + rng.normal(size=400)
+    y[:20] = y[0]
+    w = rng.integers(0, 4, 400)
+    assert K.weighted_spearman(x, y, w) == pytest.approx(spearmanr(np.repeat(x, w), np.repeat(y, w)).statistic, abs=1e-12)
+
+
+def _fake_pairs(n_pairs, seed=0, per_pair=20):
+    rng = np.random.default_rng(seed)
+    group = np.repeat(np.arange(n_pairs), per_pair)
+    pair_effect = rng.normal(size=n_pairs)[group]  # pairs differ, so tokens of a pair are not independent
+    rank = rng.integers(1, 500, len(group)).astype(float)
+    ratio = -0.3 * np.log(rank) + pair_effect + rng.normal(size=len(group))
+    return rank, ratio, group
+
+
+def test_bootstrap_interval_covers_the_estimate_and_narrows_with_more_pairs():
+    from scipy.stats import spearmanr
+
+    few = K.bootstrap_spearman(*_fake_pairs(40), replicates=400, seed=0)
+    many = K.bootstrap_spearman(*_fake_pairs(640), replicates=400, seed=0)
+    for e in (few, many):
+        assert e.low <= e.rho <= e.high and e.confidence == pytest.approx(0.99)
+    assert many.high - many.low < 0.5 * (few.high - few.low)  # about 1/4 with 16x the pairs
+    assert few.rho == pytest.approx(spearmanr(*_fake_pairs(40)[:2]).statistic)
+    assert K.bootstrap_spearman(*_fake_pairs(40), replicates=400, seed=0) == few  # seeded
+    assert (few.pairs, few.tokens) == (40, 800)
+
+
+def test_sign_claim_needs_the_interval_and_the_size():
+    def est(rho, low, high):
+        return K.RhoEstimate(rho=rho, low=low, high=high, confidence=0.99, pairs=100, tokens=5000, replicates=1000)
+
+    assert est(-0.3, -0.35, -0.25).sign_holds(-1)
+    assert not est(-0.3, -0.35, -0.25).sign_holds(+1)
+    assert not est(-0.3, -0.5, 0.02).sign_holds(-1)  # interval reaches zero
+    assert not est(-0.05, -0.07, -0.03).sign_holds(-1)  # excludes zero, but too small
+    assert est(-K.MIN_RHO, -0.2, -0.01).sign_holds(-1)
+
+
+# --- The book's own MLMs (transformers BertModel without pooler, SDPA attention) --------------------------
+
+@pytest.fixture(scope="module")
+def book_mlm(tokenizer):
+    from types import SimpleNamespace
+
+    from emnlp21.pretraining import PretrainConfig
+    from emnlp21.pretraining.modeling import build_encoder
+
+    config = PretrainConfig(corpus_id="test", corpus_fingerprint="x", tokenizer_fingerprint="y",
+                            vocab_size=len(tokenizer), layers=2, hidden=32, heads=4, intermediate=64, seq_len=16)
+    torch.manual_seed(0)
+    encoder = build_encoder(config).double()  # SDPA, no pooler, as pretraining builds it
+    with torch.no_grad():
+        for name, p in encoder.named_parameters():
+            if "LayerNorm" in name:
+                p.add_(0.3 * torch.randn_like(p))
+    pretrained = SimpleNamespace(encoder=encoder, tokenizer=tokenizer, config=config,
+                                 model=SimpleNamespace(encoder=encoder))
+    return pretrained
+
+
+def test_book_mlm_path_sums_back_and_equals_reference(book_mlm):
+    assert book_mlm.encoder.pooler is None and book_mlm.encoder.config._attn_implementation == "sdpa"
+    loaded = K.from_pretrained(book_mlm, name="test MN")
+    assert loaded.max_length == 16 and loaded.source.endswith(book_mlm.config.key())
+    assert loaded.model.config._attn_implementation == "eager"
+    batch = texts_batch(loaded.tokenizer)
+    for cap, parts, layer in captured(loaded.model, batch):
+        torch.testing.assert_close(parts.ln_mix + parts.ln_self + parts.ln_bias, cap["y"])
+        torch.testing.assert_close(parts.layer_mix + parts.layer_self + parts.layer_bias, cap["out"])
+    assert K.block_sum_error(loaded.model, batch) < 1e-12
+    fast = K.batch_ratios(loaded.model, batch)
+    for b, r in enumerate(reference_ratios(loaded.model, batch)):
+        torch.testing.assert_close(fast[b, :r.shape[1], :, :5].transpose(0, 1), r.float(), atol=1e-6, rtol=1e-5)
+    with pytest.raises(K.UnsupportedModelError, match="pass its .encoder"):
+        K.batch_ratios(book_mlm.model, batch)
+
+
+# --- The chapter's claims on made-up numbers -----------------------------------------------------------------
+
+def _fake_run(key, rho, low, high, controls=(), atb=18.0):
+    import pandas as pd
+
+    from emnlp21.kobayashi.verdicts import Run
+
+    means = pd.Series({"Attn-W": 96.0, "Attn-N": 85.0, "AttnRes-W": 48.0, "AttnRes-N": 22.0, "AttnResLn-N": atb,
+                       "Layer-N (no FFN)": 20.0, "Layer-N (FFN lin.)": 25.0})
+    e = K.RhoEstimate(rho=rho, low=low, high=high, confidence=0.99, pairs=160, tokens=8000, replicates=1000)
+    return Run(key=key, label=key or "MiniLM", label_ja=key or "MiniLM", means=means, rho=e, rho_words=e,
+               controls=list(controls))
+
+
+def test_claim_kinds_and_verdicts():
+    from emnlp21 import book
+    from emnlp21.kobayashi import verdicts
+
+    learned, unlearned = verdicts.learned_control(2.0, 1.5), verdicts.learned_control(0.8, 1.5)
+    assert learned.passed and not unlearned.passed
+    runs = [_fake_run("", -0.4, -0.45, -0.35), _fake_run("minilm-masked", -0.05, -0.07, -0.03),
+            _fake_run("real-text-mn", -0.4, -0.5, -0.3, [unlearned]),
+            _fake_run("grammar-mn", -0.3, -0.4, 0.01, [learned], atb=60.0)]
+    claims = book.Claims("kobayashi", "test")
+    verdicts.add_claims(claims, runs, sum_errors={"MiniLM": 1e-7, "grammar MN": 2e-7})
+    got = {c.id: (c.kind, c.verdict) for c in claims.items}
+    assert got["kobayashi.ordering"] == ("finding", "holds")
+    assert got["kobayashi.atb-far-below-attention"] == ("finding", "holds")
+    assert got["kobayashi.frequent-words-mix-more"] == ("finding", "holds")
+    assert got["kobayashi.frequent-words-mix-more-minilm-masked"] == ("finding", "fails")  # too small
+    assert got["kobayashi.frequent-words-mix-more-real-text-mn"] == ("finding", "inconclusive")  # control failed
+    assert got["kobayashi.ordering-real-text-mn"] == ("finding", "inconclusive")
+    assert got["kobayashi.frequent-words-mix-more-grammar-mn"] == ("finding", "fails")  # interval reaches 0
+    assert got["kobayashi.atb-far-below-attention-grammar-mn"] == ("finding", "fails")  # ordering of 60 > 22 breaks
+    assert got["kobayashi.ordering-grammar-mn"] == ("finding", "fails")
+    assert got["kobayashi.beyond-whole-layer"] == ("check", "holds")
+    assert got["kobayashi.parts-sum-back"] == ("construction", "holds")
+    assert len(got) == 3 * len(runs) + 2
+    c = next(c for c in claims.items if c.id == "kobayashi.frequent-words-mix-more-real-text-mn")
+    assert c.numbers["min_rho"] == K.MIN_RHO and c.failed_controls
+    assert c.text("ours", "ja") != c.text("ours", "en")

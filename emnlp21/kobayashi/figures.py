@@ -70,3 +70,36 @@ def norm_maps(maps: dict, tokens: list[str], layer: int, lang: str, measures=("A
         fig.colorbar(im, ax=ax, fraction=0.046)
     fig.tight_layout()
     return fig
+
+
+def rho_intervals(rows: pd.DataFrame, lang: str, min_rho: float):
+    """Spearman's rho (frequency rank vs ATB ratio) per run with its bootstrap interval, all tokens and
+    without specials; the paper's BERT-base values as ticks, the band |rho| < ``min_rho`` shaded.
+
+    ``rows``: one row per run, index = the run's label in ``lang``, columns rho/low/high and
+    rho_w/low_w/high_w (without specials) and the interval's confidence ``confidence``."""
+    fig, ax = plt.subplots(figsize=(7.5, 0.6 * len(rows) + 1.6))
+    y = np.arange(len(rows))[::-1]
+    ax.axvspan(-min_rho, min_rho, color="#eeeeee", zorder=0,
+               label=tr(lang, f"|rho| < {min_rho:g} (too small to count)", f"|rho| < {min_rho:g}（小さすぎて数えない）"))
+    ax.axvline(0, color="#999999", lw=0.8)
+    for offset, (cols, color, name) in zip((0.12, -0.12), ((("rho", "low", "high"), "#3182bd",
+                                                             tr(lang, "all tokens", "全トークン")),
+                                                            (("rho_w", "low_w", "high_w"), "#e6550d",
+                                                             tr(lang, "without [CLS]/[SEP]", "[CLS]/[SEP] を除く")))):
+        r, lo, hi = (rows[c].to_numpy() for c in cols)
+        ax.errorbar(r, y + offset, xerr=[r - lo, hi - r], fmt="o", color=color, capsize=3, label=name)
+    ax.axvline(paper.SPEARMAN["AttnResLn-N"], color="#3182bd", ls=":", lw=1.2,
+               label=tr(lang, f"paper, BERT-base: {paper.SPEARMAN['AttnResLn-N']}",
+                        f"論文（BERT-base）：{paper.SPEARMAN['AttnResLn-N']}"))
+    ax.axvline(paper.SPEARMAN_WITHOUT_SPECIALS["AttnResLn-N"], color="#e6550d", ls=":", lw=1.2,
+               label=tr(lang, f"paper, without specials: {paper.SPEARMAN_WITHOUT_SPECIALS['AttnResLn-N']}",
+                        f"論文（特殊トークン除く）：{paper.SPEARMAN_WITHOUT_SPECIALS['AttnResLn-N']}"))
+    ax.set_yticks(y, rows.index, fontsize=8)
+    ax.set_xlim(-1, 1)
+    conf = f"{100 * float(rows['confidence'].iloc[0]):g} %"
+    ax.set_xlabel(tr(lang, f"Spearman's rho (frequency rank, ATB ratio), {conf} bootstrap interval over sentence pairs",
+                     f"Spearman 相関（頻度順位, ATB の比），文対のブートストラップによる {conf} 区間"), fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    return fig

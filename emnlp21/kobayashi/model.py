@@ -27,6 +27,7 @@ class LoadedModel:
     name: str  # what was asked for
     source: str  # where the weights came from (folder or hub id)
     note: str = ""  # e.g. why a fallback was used
+    max_length: int | None = None  # the longest input it was trained on, where that is shorter than its positions
 
 
 def packaged_model_dir() -> Path:
@@ -80,6 +81,19 @@ def load_model(name: str = DEFAULT_MODEL, *, fallback: str = "", device="cpu") -
     return LoadedModel(model=model.to(device).eval(), tokenizer=tokenizer, name=name, source=source)
 
 
+def from_pretrained(pretrained, *, name: str, device="cpu") -> LoadedModel:
+    """The encoder of one of the book's own MLMs (an :class:`emnlp21.pretraining.Pretrained`: a
+    transformers ``BertModel`` without pooler, and its tokenizer), ready for the analysis: eval
+    mode, eager attention. ``source`` names its configuration's hash, so cached ratios follow the
+    recipe; ``max_length`` there is the longest row it was trained on (later positions never were)."""
+    encoder = pretrained.encoder
+    check_supported(encoder)
+    use_eager_attention(encoder)
+    c = pretrained.config
+    return LoadedModel(model=encoder.to(device).eval(), tokenizer=pretrained.tokenizer, name=name,
+                       source=f"emnlp21-pretraining/{c.key()}", max_length=max(c.seq_len, getattr(c, "long_seq_len", 0) or 0))
+
+
 def encoder_layers(model) -> list:
     """The encoder's layers, after checking the architecture (a clear error otherwise)."""
     check_supported(model)
@@ -91,7 +105,12 @@ def _base(model):
 
 
 def check_supported(model) -> None:
-    model_type = getattr(model.config, "model_type", "?")
+    config = getattr(model, "config", None)
+    if config is None or not hasattr(config, "model_type"):
+        inner = " (pass its .encoder)" if hasattr(model, "encoder") and hasattr(model.encoder, "config") else ""
+        raise UnsupportedModelError(f"{type(model).__name__} is not a transformers model{inner}: the decomposition "
+                                    "needs a post-LayerNorm BERT-style encoder.")
+    model_type = config.model_type
     if model_type not in SUPPORTED_TYPES:
         raise UnsupportedModelError(
             f"Model type {model_type!r} is not supported: the decomposition needs a post-LayerNorm "

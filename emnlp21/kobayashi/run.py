@@ -12,14 +12,17 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .mixing import MEASURES, batch_ratios
+from .masking import apply_mask, mask_plan
+from .mixing import MEASURES, check_measures, packed_ratios
 
 Text = str | tuple[str, str]  # a sentence, or a pair encoded as [CLS] a [SEP] b [SEP] like the paper
 
 
 @dataclass
 class MixingRatios:
-    """Per-token mixing ratios: ``ratios[t, layer, measure]`` for every non-padding token t."""
+    """Per-token mixing ratios: ``ratios[t, layer, measure]`` for every non-padding token t.
+
+    ``token_ids`` are the tokens of the text; where ``masked`` is True the model was shown [MASK] instead."""
 
     ratios: np.ndarray  # (tokens, layers, measures) float32
     token_ids: np.ndarray  # (tokens,)
@@ -27,6 +30,11 @@ class MixingRatios:
     position: np.ndarray  # position in its sequence
     special: np.ndarray  # bool: [CLS]/[SEP]/<s>/</s>...
     measures: tuple[str, ...] = MEASURES
+    masked: np.ndarray | None = None  # bool: replaced by [MASK] in the input (None: nothing masked)
+
+    def __post_init__(self):
+        if self.masked is None:
+            self.masked = np.zeros(len(self.token_ids), dtype=bool)
 
     def __len__(self) -> int:
         return len(self.token_ids)
@@ -46,14 +54,15 @@ class MixingRatios:
     def to_npz(self) -> bytes:
         buf = io.BytesIO()
         np.savez(buf, ratios=self.ratios, token_ids=self.token_ids, text_index=self.text_index,
-                 position=self.position, special=self.special, measures=np.array(self.measures))
+                 position=self.position, special=self.special, measures=np.array(self.measures), masked=self.masked)
         return buf.getvalue()
 
     @classmethod
     def from_npz(cls, data) -> "MixingRatios":
         with np.load(data) as f:
             return cls(ratios=f["ratios"], token_ids=f["token_ids"], text_index=f["text_index"],
-                       position=f["position"], special=f["special"], measures=tuple(f["measures"].tolist()))
+                       position=f["position"], special=f["special"], measures=tuple(f["measures"].tolist()),
+                       masked=f["masked"])
 
 
 def sentence_pairs(sentences: Sequence[str], n: int, seed: int) -> list[tuple[str, str]]:
@@ -81,59 +90,78 @@ def tokenize(tokenizer, texts: Sequence[Text], max_length: int, device="cpu") ->
 
 @torch.no_grad()
 def mixing_ratios(model, tokenizer, texts: Sequence[Text], *, batch_size: int = 32, max_length: int = 128,
+                  measures: Sequence[str] = MEASURES, mask_rate: float = 0.0, mask_seed: int = 0,
                   progress: bool = True) -> MixingRatios:
-    """All measures for every token of ``texts``; batches of similar length, padding removed."""
+    """The ``measures`` for every token of ``texts``; batches of similar length, padding removed.
+    With ``mask_rate`` > 0 that share of the non-special tokens is replaced by [MASK] first
+    (:func:`~.masking.mask_plan`, seeded by ``mask_seed``), as the paper fed its MLMs."""
     from ..book.progress import progress as tqdm
 
+    measures = check_measures(measures)
     device = next(model.parameters()).device
+    plans = mask_plan(tokenizer, texts, max_length=max_length, rate=mask_rate, seed=mask_seed) if mask_rate else None
     order = sorted(range(len(texts)), key=lambda i: len(str(texts[i])))  # less padding per batch
-    rows = {k: [] for k in ("ratios", "token_ids", "text_index", "position", "special")}
+    rows = {k: [] for k in ("ratios", "token_ids", "text_index", "position", "special", "masked")}
     for start in tqdm(range(0, len(order), batch_size), disable=not progress, desc="mixing ratios"):
         idx = order[start:start + batch_size]
         enc = tokenize(tokenizer, [texts[i] for i in idx], max_length, device)
         special = enc.pop("special_tokens_mask").bool()
-        r = batch_ratios(model, enc)
         keep = enc["attention_mask"].bool()
-        rows["ratios"].append(r[keep].cpu().numpy())
-        rows["token_ids"].append(enc["input_ids"][keep].cpu().numpy())
+        ids = enc["input_ids"].clone()  # the text's own tokens, before masking
+        if plans is not None:
+            masked = apply_mask(enc["input_ids"], special, [plans[i] for i in idx], tokenizer.mask_token_id)
+        else:
+            masked = torch.zeros_like(keep)
+        rows["ratios"].append(packed_ratios(model, enc, measures).cpu().numpy())
+        rows["token_ids"].append(ids[keep].cpu().numpy())
         rows["text_index"].append(torch.tensor(idx, device=device)[:, None].expand_as(keep)[keep].cpu().numpy())
         rows["position"].append(torch.arange(keep.shape[1], device=device).expand_as(keep)[keep].cpu().numpy())
         rows["special"].append(special[keep].cpu().numpy())
+        rows["masked"].append(masked[keep].cpu().numpy())
     cat = {k: np.concatenate(v) for k, v in rows.items()}
     # Back to the input order: sort by (text, position).
     perm = np.lexsort((cat["position"], cat["text_index"]))
-    return MixingRatios(**{k: v[perm] for k, v in cat.items()})
+    return MixingRatios(measures=measures, **{k: v[perm] for k, v in cat.items()})
 
 
-def cache_key(model_source: str, texts: Sequence[Text], max_length: int) -> str:
-    """A hash of everything the ratios depend on (model, its weights' identity, texts, truncation)."""
+CACHE_VERSION = "kobayashi-2"  # bump when a change here changes what a cached entry holds
+
+
+def cache_key(model_source: str, texts: Sequence[Text], max_length: int, measures: Sequence[str] = MEASURES,
+              mask_rate: float = 0.0, mask_seed: int = 0) -> str:
+    """A hash of everything the ratios depend on (model, its weights' identity, texts, truncation,
+    measures, masking)."""
     import transformers
 
     from pathlib import Path
 
     weights = sorted(Path(model_source).glob("*.safetensors")) if Path(model_source).is_dir() else []
     ident = [(p.name, p.stat().st_size) for p in weights]
-    payload = json.dumps([model_source, ident, transformers.__version__, max_length, MEASURES, list(texts)],
-                         ensure_ascii=False, default=list)
+    masking = [mask_rate, mask_seed] if mask_rate else []
+    payload = json.dumps([CACHE_VERSION, model_source, ident, transformers.__version__, max_length, list(measures),
+                          masking, list(texts)], ensure_ascii=False, default=list)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
 def cached_mixing_ratios(loaded, texts: Sequence[Text], *, max_length: int = 128, batch_size: int = 32,
+                         measures: Sequence[str] = MEASURES, mask_rate: float = 0.0, mask_seed: int = 0,
                          progress: bool = True) -> tuple[MixingRatios, bool]:
     """``mixing_ratios`` cached under ``book.cache_dir('kobayashi')`` by ``cache_key``; returns (result, hit).
     A cache file that fails to load (truncated, corrupted) is recomputed and rewritten atomically."""
     from ..book import cache_dir
     from ..book.claims import write_atomic
 
-    path = cache_dir("kobayashi") / f"ratios-{cache_key(loaded.source, texts, max_length)}.npz"
+    measures = check_measures(measures)
+    key = cache_key(loaded.source, texts, max_length, measures, mask_rate, mask_seed)
+    path = cache_dir("kobayashi") / f"ratios-{key}.npz"
     if path.is_file():
         try:
             result = MixingRatios.from_npz(path)
-            if result.measures == MEASURES:
+            if result.measures == measures:
                 return result, True
         except Exception:  # corrupted entry: rebuild below
             pass
-    result = mixing_ratios(loaded.model, loaded.tokenizer, texts, batch_size=batch_size,
-                           max_length=max_length, progress=progress)
+    result = mixing_ratios(loaded.model, loaded.tokenizer, texts, batch_size=batch_size, max_length=max_length,
+                           measures=measures, mask_rate=mask_rate, mask_seed=mask_seed, progress=progress)
     write_atomic(path, result.to_npz())
     return result, False

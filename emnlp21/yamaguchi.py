@@ -521,6 +521,8 @@ def add_downstream_claims(claims, scores: pd.DataFrame, objectives: Sequence[str
     above no pre-training and, given a compute ``curve`` with intermediate checkpoints, Shuffle+Random
     not measurably below MLM at every checkpoint. Differences count beyond :func:`seed_margin`;
     ``controls`` (positive controls, e.g. :func:`own_task_controls`) gate every claim."""
+    from .book.evidence import Control
+
     avg = average_by_seed(scores).set_index("model")["mean"]
     mlm, sr, floor = avg["mlm"], avg["shuffle_random"], avg[NO_PRETRAINING]
     en_tail, ja_tail = (f" {setting[0]}" if setting[0] else ""), setting[1]
@@ -539,8 +541,8 @@ def add_downstream_claims(claims, scores: pd.DataFrame, objectives: Sequence[str
               f"S+R {sr:.1f}，MLM {mlm:.1f}（差 {sr - mlm:+.1f}），MLM − 事前学習なし {mlm - floor:+.1f}"
               f"（必要な差 {mlm_margin:.1f}）"),
         holds=bool(sr >= mlm - near_points), kind="finding",
-        controls=[*controls, _control(f"MLM above no pre-training by {mlm_margin:.1f} points",
-                                      f"MLM が事前学習なしを {mlm_margin:.1f} 点上回る", mlm - floor > mlm_margin)],
+        controls=[*controls, Control(f"MLM above no pre-training by {mlm_margin:.1f} points",
+                                     f"MLM が事前学習なしを {mlm_margin:.1f} 点上回る", bool(mlm - floor > mlm_margin))],
         numbers={"shuffle_random": sr, "mlm": mlm, "no_pretraining": floor, "mlm_margin": mlm_margin})
     margins = {n: seed_margin(scores, n, NO_PRETRAINING, n_items) for n in objectives}
     claims.add(
@@ -574,12 +576,6 @@ def add_downstream_claims(claims, scores: pd.DataFrame, objectives: Sequence[str
               "，".join(f"{s} ステップ：{d:+.1f}（±{step_margin[s]:.1f}）" for s, d in ahead.items()) + "（S+R − MLM）"),
         holds=bool(all(d > -step_margin[s] for s, d in ahead.items())), controls=list(controls),
         numbers={**{f"step_{s}": d for s, d in ahead.items()}, **{f"margin_{s}": m for s, m in step_margin.items()}})
-
-
-def _control(en: str, ja: str, passed) -> "Control":  # noqa: F821
-    from .book.evidence import Control
-
-    return Control(en, ja, bool(passed))
 
 
 def draw_step_cost(timing: pd.DataFrame, lang: str):

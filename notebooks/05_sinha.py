@@ -391,9 +391,7 @@ ours_c = sinha.claim_numbers(means, order_free, order_sensitive)
 pa_acc = paper[paper["metric"] == "accuracy"].pivot(index="variant", columns="task", values="mean")
 paper_c = sinha.claim_numbers(pa_acc, ["SST-2", "MRPC", "QQP", "QNLI"], ["PAWS"])
 n_test = {t: len(tasks[t].test) for t in P.tasks}
-learned = heldout["MN"]["gain"] >= report.LEARNED_NATS
-beyond_unigram = book.Control(f"MN's held-out loss {report.LEARNED_NATS:g} nats below the unigram floor",
-                              f"MN の取り分け損失がユニグラムの水準を {report.LEARNED_NATS:g} nat 下回る", learned)
+beyond_unigram = report.beyond_unigram_control(heldout["MN"]["gain"], who=("MN", "MN"))
 mn_order = preference.loc["MN"]
 prefers_order = book.Control("MN prefers natural order (pseudo-log-likelihood, p < 0.01)",
                              "MN が自然な語順を好む（疑似対数尤度，p < 0.01）",

@@ -232,9 +232,7 @@ ms = timing.set_index("objective")
 light = [n for n in P.real_text_objectives if n != "mlm"]
 claims = book.Claims("yamaguchi", P.profile)
 n_items = sum(len(t.test) for t in tasks.values())
-real_controls = [book.Control(f"MLM's held-out loss {report.LEARNED_NATS:g} nats below the unigram floor",
-                              f"MLM の取り分け損失がユニグラムの水準を {report.LEARNED_NATS:g} nat 下回る",
-                              heldout_mlm["gain"] >= report.LEARNED_NATS),
+real_controls = [report.beyond_unigram_control(heldout_mlm["gain"]),
                  *y.own_task_controls(own_task, P.real_text_objectives)]
 y.add_downstream_claims(claims, scores, P.real_text_objectives, near_points=P.near_mlm_points, n_items=n_items,
                         controls=real_controls, curve=curve if save_at else None)

@@ -164,6 +164,6 @@ def add_claims(claims, runs: list[Run], *, sum_errors: dict[str, float] | None =
 
 def learned_control(gain: float, learned_nats: float) -> Control:
     """The positive control of a finding on one of the book's MLMs: past its unigram floor."""
-    return Control(f"the MLM's held-out loss at least {learned_nats:g} nats below its unigram floor (gap {gain:.2f})",
-                   f"MLM の取り分け損失がユニグラムの水準を {learned_nats:g} nat 以上下回る（差 {gain:.2f}）",
-                   bool(gain >= learned_nats))
+    from ..pretraining.report import beyond_unigram_control
+
+    return beyond_unigram_control(gain, threshold=learned_nats)

@@ -88,6 +88,17 @@ LEARNED_NATS = 1.5  # how far below the unigram floor a miniature's held-out los
 RECIPE_SEARCH_FILE = "recipe_search.csv"  # written by benchmarks/recipe_search.py into data/
 
 
+def beyond_unigram_control(gain: float, who: tuple[str, str] = ("the MLM", "MLM"),
+                           threshold: float = LEARNED_NATS):
+    """The positive control of any finding on one of the book's MLMs: its held-out loss is at least
+    ``threshold`` nats below its unigram floor (``gain`` from :func:`~.evaluate.heldout_report`)."""
+    from ..book.evidence import Control
+
+    return Control(f"{who[0]}'s held-out loss at least {threshold:g} nats below its unigram floor (gap {gain:.2f})",
+                   f"{who[1]} の取り分け損失がユニグラムの水準を {threshold:g} nat 以上下回る（差 {gain:.2f}）",
+                   bool(gain >= threshold))
+
+
 def describe_recipe(c) -> str:
     """A configuration's recipe in one line: size, rows × batch (and the long phase), steps, rate, dropout."""
     mlm = "" if c.objective != "mlm" or not c.settings else f", mask {c.settings.get('rate', 0.15):.0%}"

@@ -38,10 +38,15 @@
 profile = "quick"
 
 # %%
-from emnlp21 import book, conference
-import matplotlib.pyplot as plt
+from emnlp21 import book
 
+# Parameters first: the import of emnlp21.conference below would hide an injected `conference` section.
 P = book.parameters("conference", globals())
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from emnlp21 import conference  # noqa: E402
+
 book.use_theme()
 claims = book.Claims("conference", P.profile)
 stats = conference.statistics("EMNLP")

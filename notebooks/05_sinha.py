@@ -62,11 +62,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from emnlp21 import book, corpora, sinha
-from emnlp21 import pretraining as pt
-from emnlp21.pretraining import report
+from emnlp21 import book
 
+# Parameters first: the import of emnlp21.sinha below would hide an injected `sinha` section.
 P, device = book.setup("sinha", globals())
+
+from emnlp21 import corpora, sinha  # noqa: E402
+from emnlp21 import pretraining as pt  # noqa: E402
+from emnlp21.pretraining import report  # noqa: E402
+
 started = time.perf_counter()
 P
 

@@ -50,10 +50,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from emnlp21 import book, corpora, wei
-from emnlp21 import pretraining as pt
+from emnlp21 import book
 
+# Parameters first: the import of emnlp21.wei below would hide an injected `wei` section.
 P, device = book.setup("wei", globals())
+
+from emnlp21 import corpora, wei  # noqa: E402
+from emnlp21 import pretraining as pt  # noqa: E402
+
 started = time.perf_counter()
 P
 

@@ -66,6 +66,25 @@ def test_each_notebook_has_one_parameters_cell_and_a_profile_section(path):
     assert f'book.parameters("{section}", globals())' in text or f'book.setup("{section}", globals())' in text
 
 
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_import_hides_the_injected_section_before_the_parameters_are_read(path):
+    """papermill -f injects one dict per section (e.g. ``sinha = {...}``); ``from emnlp21 import sinha``
+    before ``book.setup("sinha", ...)`` would silently replace it with the module."""
+    import ast
+
+    section = path.stem.split("_", 1)[1]
+    bound: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        calls = [n for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                 and n.func.attr in ("setup", "parameters") and n.args and isinstance(n.args[0], ast.Constant)]
+        if calls:
+            assert section not in bound, f"{path.name}: {section!r} is imported before book.setup/parameters reads it"
+            return
+    pytest.fail(f"{path.name} never reads its parameters")
+
 def _papermill(tmp_path, *args):
     nb = tmp_path / "practice.ipynb"
     jupytext.write(jupytext.read(ROOT / "notebooks" / "02_practice.py"), nb)

@@ -16,28 +16,16 @@ import argparse
 import datetime
 import json
 import os
-import platform
 
 import pandas as pd
 
 from emnlp21 import book, corpora
 from emnlp21 import pretraining as pt
+from emnlp21.book.runtime import machine_description
 from emnlp21.pretraining import report
 
 COLUMNS = ["recipe", "tokens", "seconds", "heldout_loss", "unigram_entropy", "gain", "machine", "date", "config",
            "source", "status"]
-
-
-def machine() -> str:
-    import torch
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {torch.get_num_threads()} threads"
 
 
 def main() -> None:
@@ -58,7 +46,7 @@ def main() -> None:
         rep = pt.heldout_report(model, corpus.heldout, corpus.train, max_tokens=P.heldout_tokens)
         row = {"recipe": report.describe_recipe(config), "tokens": int(model.log["tokens"].iloc[-1]),
                "seconds": round(model.train_seconds, 1), **{k: round(rep[k], 3) for k in ("heldout_loss", "unigram_entropy", "gain")},
-               "machine": machine(), "date": datetime.date.today().isoformat(), "config": json.dumps(fields, sort_keys=True),
+               "machine": machine_description(), "date": datetime.date.today().isoformat(), "config": json.dumps(fields, sort_keys=True),
                "source": "benchmarks/recipe_search.py", "status": "measured"}
         print(json.dumps(row), flush=True)
         rows.append(row)

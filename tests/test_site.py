@@ -169,6 +169,13 @@ def test_scoreboard_lists_every_recorded_claim(root, lang):
     summary = front.select_one(".claims-summary").get_text()
     findings = sum(c.get("kind", "finding") == "finding" for c in claims)
     assert (f"{findings} findings" if lang == "en" else f"知見 {findings} 件") in summary, summary
+    # ... and the reader learns which profile built the pages, on what machine, and when
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in (root / "_build" / "claims" / "provenance").glob("*.json")]
+    if records:
+        built = front.select_one(".claims-provenance").get_text()
+        days = sorted(r["executed"][:10] for r in records)
+        assert all(r["profile"] in built and r["machine"] in built for r in records), built
+        assert days[0] in built and days[-1] in built, built
 
 
 PROGRESS_LINE = re.compile(r"\d+/\d+ \[\d\d:\d\d")  # a tqdm refresh, e.g. "103/300 [00:12<00:24"

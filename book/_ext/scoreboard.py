@@ -8,6 +8,7 @@ edited or removed), even though no source page changed.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from docutils import nodes
@@ -44,8 +45,8 @@ def claims_folder(app: Sphinx) -> Path:
 def fingerprint(folder: Path) -> str:
     """A hash of the claim files' names and contents: changes whenever the scoreboard would."""
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.json")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted([*folder.glob("*.json"), *folder.glob("provenance/*.json")]):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -58,6 +59,24 @@ def count_line(claims: list[Claim], lang: str) -> str:
                 f"判定不能 {n['finding_inconclusive']}（ほかに確認 {n['check']} 件，構成上成立 {n['construction']} 件）")
     return (f"{findings} findings: {n['finding_holds']} hold, {n['finding_fails']} fail, "
             f"{n['finding_inconclusive']} inconclusive (also {n['check']} checks, {n['construction']} by construction)")
+
+
+def provenance_line(folder: Path, lang: str) -> str | None:
+    """Which profile built the pages, on what machine, when, and how long the execution took (from
+    the records the executor writes beside the claims); None when there are none."""
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((folder / "provenance").glob("*.json"))]
+    if not records:
+        return None
+    profiles = " / ".join(sorted({r["profile"] for r in records}))
+    machines = " / ".join(sorted({r["machine"] for r in records}))
+    days = sorted(r["executed"][:10] for r in records)
+    when = days[0] if days[0] == days[-1] else f"{days[0]} – {days[-1]}"
+    minutes = sum(r["seconds"] for r in records) / 60
+    if lang == "ja":
+        return (f"このサイトは {profiles} プロファイルで，{machines} の上で実行されました（{when}，"
+                f"{len(records)} 章の実行に計 {minutes:.0f} 分）。")
+    return (f"This site was executed with the {profiles} profile on {machines} ({when}; "
+            f"{minutes:.0f} minutes for {len(records)} chapters).")
 
 
 def summary(claims: list[Claim], lang: str) -> str:
@@ -142,7 +161,9 @@ class ClaimsScoreboard(SphinxDirective):
             text = ("まだ主張が記録されていません。ノートブックを実行してください（make book）。" if lang == "ja"
                     else "No claims recorded yet: execute the notebooks (make book) to fill this table.")
             return [nodes.warning("", nodes.paragraph(text=text), classes=["claims-empty"])]
+        built = provenance_line(folder, lang)
         return [nodes.paragraph(text=summary(claims, lang), classes=["claims-summary"]),
+                *([nodes.paragraph(text=built, classes=["claims-provenance"])] if built else []),
                 *chapter_sections(claims, lang)]
 
 

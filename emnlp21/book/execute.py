@@ -117,8 +117,28 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
     notebook["metadata"][KEY_FIELD] = key
     write_atomic(target, json.dumps(notebook, ensure_ascii=False, indent=1).encode("utf-8"))
     draft.unlink()
-    print(f"[book] {name}: done in {time.perf_counter() - started:.0f} s", flush=True)
+    seconds = time.perf_counter() - started
+    _write_provenance(section_of(name), profile, seconds)
+    print(f"[book] {name}: done in {seconds:.0f} s", flush=True)
     return True
+
+
+def provenance_dir() -> Path:
+    """Where the executor notes, per chapter, which profile ran it, on what machine, when and how long
+    (the front page says so)."""
+    return claims_dir() / "provenance"
+
+
+def _write_provenance(section: str, profile: str, seconds: float) -> None:
+    import datetime
+
+    from .runtime import machine_description
+
+    record = {"profile": profile, "machine": machine_description(), "seconds": round(seconds, 1),
+              "executed": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="minutes")}
+    path = provenance_dir() / f"{section}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(record).encode("utf-8"))
 
 
 def _records_claims(source: Path) -> bool:
@@ -135,7 +155,7 @@ def execute_book(profile: str = "quick", force: bool = False) -> list[str]:
     names = toc_chapters()
     ran = [name for name in names if execute(name, profile, force=force)]
     wanted = {section_of(n) for n in names}
-    for stale in claims_dir().glob("*.json"):
+    for stale in [*claims_dir().glob("*.json"), *provenance_dir().glob("*.json")]:
         if stale.stem not in wanted:
             stale.unlink()
     return ran

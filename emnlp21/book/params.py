@@ -25,6 +25,14 @@ from .paths import project_root
 
 DEFAULT_PROFILE = "quick"
 DEVICES = ("auto", "cpu", "cuda")
+# Shares and probabilities: a value outside [0, 1] is a typo, never a setting.
+FRACTIONS = {"dropout", "grammar_dropout", "warmup", "mask_rate", "jitter", "min_margin", "min_text_confidence"}
+# Lists that may be empty (an empty list switches the thing off); every other list needs an entry.
+MAY_BE_EMPTY = {"book_models", "checkpoint_steps", "grammar_checkpoint_steps", "grammar_agreement_checkpoints",
+                "shuffled_finetune_variants"}
+# Checkpoint lists and the run they are taken from: each step must lie in 1..that run's steps.
+CHECKPOINTS = {"checkpoint_steps": "steps", "grammar_checkpoint_steps": "grammar_steps",
+               "grammar_agreement_checkpoints": "grammar_agreement_steps"}
 # Names a Jupyter kernel defines by itself; never parameters.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
@@ -73,6 +81,15 @@ class Parameters(Mapping):
     def __len__(self) -> int:
         return len(self.values)
 
+    def check_between(self, name: str, low, high, what: str = "") -> Any:
+        """The value of ``name`` if it lies in ``low..high``; otherwise a :class:`ParameterError` that
+        names the valid range (for bounds that the profile cannot know, such as a model's layers)."""
+        value = self.values[name]
+        if not low <= value <= high:
+            raise ParameterError(f"parameter {name!r} of {self.section!r} must be between {low} and {high}"
+                                 f"{f' ({what})' if what else ''}, not {value!r}.")
+        return value
+
     def as_dict(self) -> dict[str, Any]:
         return {"profile": self.profile, **self.values}
 
@@ -117,9 +134,37 @@ def _check_value(section: str, name: str, value: Any, default: Any) -> Any:
             f"{where} must be {type(default).__name__} (like the default {default!r}), "
             f"not {type(value).__name__} {value!r}."
         )
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and default >= 0 and value < 0:
-        raise ParameterError(f"{where} must not be negative, not {value!r}.")
+    _check_range(where, name, value, default)
     return value
+
+
+def _check_range(where: str, name: str, value: Any, default: Any) -> None:
+    """The ranges a profile's defaults imply: shares in [0, 1], learning rates above 0, counts whose
+    default is positive at least 1, other numbers not negative, lists not empty (but MAY_BE_EMPTY)."""
+    if isinstance(value, bool):
+        return
+    if name in FRACTIONS and not 0 <= value <= 1:
+        raise ParameterError(f"{where} is a share and must be between 0 and 1, not {value!r}.")
+    if (name == "lr" or name.endswith("_lr")) and not value > 0:
+        raise ParameterError(f"{where} is a learning rate and must be above 0, not {value!r}.")
+    if isinstance(value, int) and default > 0 and value < 1:
+        raise ParameterError(f"{where} is a count and must be at least 1, not {value!r}.")
+    if isinstance(value, (int, float)) and default >= 0 and value < 0:
+        raise ParameterError(f"{where} must not be negative, not {value!r}.")
+    if isinstance(value, list):
+        if not value and name not in MAY_BE_EMPTY:
+            raise ParameterError(f"{where} needs at least one entry (like the default {default!r}).")
+        if default and not all(isinstance(v, type(default[0])) for v in value):
+            raise ParameterError(f"{where} must list {type(default[0]).__name__} values like {default!r}, not {value!r}.")
+
+
+def _check_checkpoints(section: str, values: Mapping[str, Any]) -> None:
+    for name, run in CHECKPOINTS.items():
+        if name in values and run in values:
+            bad = [s for s in values[name] if not 1 <= s <= values[run]]
+            if bad:
+                raise ParameterError(f"parameter {name!r} of {section!r} lists steps {bad} outside 1..{values[run]} "
+                                     f"(the {run!r} of the run they are taken from).")
 
 
 def parameters(section: str, namespace: Mapping[str, Any]) -> Parameters:
@@ -149,4 +194,5 @@ def parameters(section: str, namespace: Mapping[str, Any]) -> Parameters:
                     f"Unknown parameter {name!r} for {section!r}. Known parameters: {known}, and 'profile'."
                 )
             values[name] = _check_value(section, name, value, schema[name])
+    _check_checkpoints(section, values)
     return Parameters(section=section, profile=profile_name, values=values)

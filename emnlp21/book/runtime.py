@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import random
 
 import numpy as np
@@ -53,3 +54,18 @@ def setup(section: str, namespace):
     use_theme()
     seed_everything(params.seed)
     return params, resolve_device(params.device)
+
+
+def machine_description() -> str:
+    """The CPU (its model name and torch's thread count) and the GPU, if torch sees one: what a
+    measured time or an executed page was run on."""
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
+    return f"{cpu}, {torch.get_num_threads()} threads, {gpu}"

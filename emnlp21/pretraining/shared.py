@@ -21,14 +21,29 @@ class SharedModel:
     heldout: list[str]  # text it never saw (same distribution)
 
 
-def real_text_model(profile: str = "quick", *, device: str = "auto", progress: bool = True) -> SharedModel:
-    """The real-text MLM of ``profile`` (its ``small_models`` section), with its training and held-out text."""
+def real_text_inputs(profile: str = "quick"):
+    """The real-text model's parameters (``small_models`` section), corpus and tokenizer (both cached)."""
     from .. import corpora
     from ..book.params import parameters
 
     P = parameters("small_models", {"profile": profile})
     corpus = corpora.load_corpus(max_words=P.max_words)
-    tok = train_tokenizer(corpus.train, vocab_size=P.vocab_size)
+    return P, corpus, train_tokenizer(corpus.train, vocab_size=P.vocab_size)
+
+
+def grammar_inputs(profile: str = "quick"):
+    """The grammar model's parameters (``sinha`` section), training sentences and tokenizer (cached)."""
+    from .. import grammar
+    from ..book.params import parameters
+
+    P = parameters("sinha", {"profile": profile})
+    text = grammar.generate_corpus(P.grammar_sentences, seed=P.seed)
+    return P, text, train_tokenizer(text, vocab_size=P.grammar_vocab)
+
+
+def real_text_model(profile: str = "quick", *, device: str = "auto", progress: bool = True) -> SharedModel:
+    """The real-text MLM of ``profile`` (its ``small_models`` section), with its training and held-out text."""
+    P, corpus, tok = real_text_inputs(profile)
     config = PretrainConfig.from_profile(P.corpus_id, corpus.train, tok, P)
     model = pretrain(config, corpus.train, tok, device=device, progress=progress, save_at=P.checkpoint_steps)
     return SharedModel(model, corpus.train, corpus.heldout)
@@ -37,11 +52,8 @@ def real_text_model(profile: str = "quick", *, device: str = "auto", progress: b
 def grammar_model(profile: str = "quick", *, device: str = "auto", progress: bool = True) -> SharedModel:
     """Sinha+'s natural-order grammar MLM of ``profile`` (its ``sinha`` section), with held-out grammar sentences."""
     from .. import grammar
-    from ..book.params import parameters
 
-    P = parameters("sinha", {"profile": profile})
-    text = grammar.generate_corpus(P.grammar_sentences, seed=P.seed)
-    tok = train_tokenizer(text, vocab_size=P.grammar_vocab)
+    P, text, tok = grammar_inputs(profile)
     config = grammar.pretrain_config(P, text, tok)
     save_at = [s for s in P.grammar_checkpoint_steps if 0 < s < config.steps]  # as the chapter keeps them
     model = pretrain(config, text, tok, device=device, progress=progress, save_at=save_at)

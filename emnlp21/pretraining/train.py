@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import shutil
@@ -13,7 +14,7 @@ import pandas as pd
 import torch
 
 from ..book.runtime import bf16_autocast, resolve_device, seed_everything
-from . import cache
+from . import cache, distributed
 from .config import Pretrained, PretrainConfig, text_fingerprint
 from .data import pack_sequences, special_mask, tokenize_corpus
 from .modeling import PretrainingModel
@@ -102,7 +103,8 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
     ``sentences`` and ``tokenizer`` must be the ones the configuration was made for
     (:meth:`PretrainConfig.for_corpus`); their fingerprints are checked. ``save_at`` lists steps at
     which the model's weights are also kept (compute-efficiency curves). On CUDA the loop runs in
-    bf16 autocast, optionally ``torch.compile``d; the device never changes the cache key.
+    bf16 autocast, optionally ``torch.compile``d; the device never changes the cache key. Under
+    ``torchrun`` the ranks share each global batch (:mod:`.distributed`); rank 0 writes the entry.
     """
     if text_fingerprint(sentences) != config.corpus_fingerprint:
         raise ValueError("These sentences are not the ones the configuration was made for (corpus fingerprint "
@@ -119,6 +121,8 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
             return found
 
     dev = resolve_device(device)
+    distributed.init(dev)
+    distributed.check_batch(config.batch_size)
     seed_everything(config.seed)
     model = PretrainingModel.from_config(config, tokenizer).to(dev)
     rows = pack_sequences(tokenize_corpus(sentences, tokenizer), config.seq_len, cls_id=tokenizer.cls_token_id,
@@ -127,7 +131,8 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
     gen = torch.Generator().manual_seed(config.seed)
     optimizer = _optimizer(model, config, dev)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(config))
-    step_fn = torch.compile(model) if compile and dev.type == "cuda" else model
+    step_fn = distributed.wrap(model, dev)
+    step_fn = torch.compile(step_fn) if compile and dev.type == "cuda" else step_fn
     log_every = log_every or max(1, config.steps // 100)
     save_at = set(save_at)
 
@@ -136,38 +141,48 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
     records, order, cursor, tokens, running, n_running = [], torch.empty(0, dtype=torch.long), 0, 0, 0.0, 0
     model.train()
     start = time.perf_counter()
-    with cache.EntryWriter(config.key()) as folder:
+    # rank 0 writes the entry; the other ranks write nothing (no folder)
+    with cache.EntryWriter(config.key()) if distributed.is_main() else contextlib.nullcontext() as folder:
         for step in tqdm(range(1, config.steps + 1), desc=f"pre-train {config.objective}", disable=not progress):
             if cursor + config.batch_size > len(order):  # a new epoch: every row once, in a fresh order
                 order, cursor = torch.randperm(len(rows), generator=gen), 0
             idx = order[cursor:cursor + config.batch_size]
             cursor += config.batch_size
-            batch = model.objective.make_batch(rows[idx], specials[idx], tokenizer, gen).to(dev)
+            whole = model.objective.make_batch(rows[idx], specials[idx], tokenizer, gen)
+            batch, weight = distributed.shard(whole)  # this rank's rows (all of them in one process)
+            batch = batch.to(dev)
             with bf16_autocast(dev):
-                loss = step_fn(batch.input_ids, batch.attention_mask, batch.labels)
+                loss = step_fn(batch.input_ids, batch.attention_mask, batch.labels) * weight
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
-            tokens += int(batch.attention_mask.sum())
-            running += loss.detach()
+            tokens += int(whole.attention_mask.sum())
+            running += loss.detach() / distributed.world_size()
             n_running += 1
             if step % log_every == 0 or step == config.steps:
-                value = float(running) / n_running
+                value = float(distributed.reduce_sum(running)) / n_running
                 if not math.isfinite(value):
                     raise FloatingPointError(f"pre-training loss became {value} at step {step}; lower lr={config.lr}.")
                 records.append({"step": step, "loss": value, "tokens": tokens,
                                 "seconds": time.perf_counter() - start, "lr": scheduler.get_last_lr()[0]})
                 running, n_running = 0.0, 0
-            if step in save_at:
+            if step in save_at and distributed.is_main():
                 from safetensors.torch import save_file
 
                 save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},
                           folder / _checkpoint_name(step))
         log = pd.DataFrame(records, columns=["step", "loss", "tokens", "seconds", "lr"])
         model.eval()
-        _save(folder, model, tokenizer, config, log)
+        if distributed.is_main():
+            _save(folder, model, tokenizer, config, log)
+    distributed.barrier()  # the entry is in place: the other ranks load rank 0's files
+    if not distributed.is_main():
+        found = load_pretrained(config, tokenizer, save_at=save_at)
+        if found is None:
+            raise RuntimeError(f"rank {distributed.rank()}: rank 0 wrote no valid cache entry for {config.key()}")
+        return found
     path = cache.entry_dir(config.key())
     checkpoints = {s: path / _checkpoint_name(s) for s in sorted(save_at)}
     return Pretrained(model.cpu(), tokenizer, log, config, path, False, checkpoints)

@@ -7,12 +7,16 @@ PROFILE ?= quick
 # pocketsphinx-testdata (real read-speech clips), dpkg/apt (offline corpora come as .deb packages).
 SYSTEM_PACKAGES := chromium fonts-noto-cjk espeak-ng flite pocketsphinx-testdata
 
-.PHONY: book test execute site system venv clean
+.PHONY: book test check execute site system venv clean
 book: venv system
 	$(PY) -m emnlp21.book all --profile $(PROFILE)
 
 test: book
 	$(PY) -m pytest -q
+
+# A contributor's loop: the unit tests only (no book build, no slow or site tests), in temporary folders.
+check: venv
+	$(PY) -m pytest -q -m "not slow and not site"
 
 execute: venv system
 	$(PY) -m emnlp21.book execute --profile $(PROFILE)

@@ -87,8 +87,11 @@ def summary(claims: list[Claim], lang: str) -> str:
     return f"{chapters} chapter{'' if chapters == 1 else 's'}, {count_line(claims, lang)}."
 
 
-def _cell(*children: nodes.Node) -> nodes.entry:
-    entry = nodes.entry()
+COLUMNS = ("claim", "kind", "paper", "ours", "verdict")  # cell classes col-*: the phone layout labels them
+
+
+def _cell(*children: nodes.Node, column: str = "") -> nodes.entry:
+    entry = nodes.entry(classes=[f"col-{column}"] if column else [])
     entry += nodes.paragraph("", "", *children)
     return entry
 
@@ -99,7 +102,7 @@ def _verdict_cell(c: Claim, lang: str) -> nodes.entry:
     if failed:
         lead = "失敗した対照：" if lang == "ja" else "control failed: "
         children += [nodes.inline(text=lead + "; ".join(f[lang] for f in failed), classes=["claim-control"])]
-    return _cell(*children)
+    return _cell(*children, column="verdict")
 
 
 def claims_table(claims: list[Claim], lang: str) -> nodes.table:
@@ -113,11 +116,13 @@ def claims_table(claims: list[Claim], lang: str) -> nodes.table:
     body = nodes.tbody()
     for c in claims:
         row = nodes.row(classes=[f"claim-{c.verdict}", f"kind-{c.kind}"], ids=[nodes.make_id(f"claim-{c.id}")])
-        row += _cell(nodes.Text(c.text("claim", lang)), nodes.Text(" "), nodes.literal(text=c.id, classes=["claim-id"]))
-        row += _cell(nodes.inline(text=KIND[lang, c.kind], classes=["badge", f"kind-{c.kind}"]))
+        row += _cell(nodes.Text(c.text("claim", lang)), nodes.Text(" "), nodes.literal(text=c.id, classes=["claim-id"]),
+                     column="claim")
+        row += _cell(nodes.inline(text=KIND[lang, c.kind], classes=["badge", f"kind-{c.kind}"]), column="kind")
         row += _cell(nodes.Text(f"{c.text('paper', lang)} "),
-                     nodes.emphasis(text=f"（{c.text('source', lang)}）" if lang == "ja" else f"({c.source})"))
-        row += _cell(nodes.Text(c.text("ours", lang)))
+                     nodes.emphasis(text=f"（{c.text('source', lang)}）" if lang == "ja" else f"({c.source})"),
+                     column="paper")
+        row += _cell(nodes.Text(c.text("ours", lang)), column="ours")
         row += _verdict_cell(c, lang)
         body += row
     group += body

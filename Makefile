@@ -7,7 +7,7 @@ PROFILE ?= quick
 # pocketsphinx-testdata (real read-speech clips), dpkg/apt (offline corpora come as .deb packages).
 SYSTEM_PACKAGES := chromium fonts-noto-cjk espeak-ng flite pocketsphinx-testdata
 
-.PHONY: book test check execute site system venv clean
+.PHONY: book test check dryrun execute site system venv clean
 book: venv system
 	$(PY) -m emnlp21.book all --profile $(PROFILE)
 
@@ -17,6 +17,11 @@ test: book
 # A contributor's loop: the unit tests only (no book build, no slow or site tests), in temporary folders.
 check: venv
 	$(PY) -m pytest -q -m "not slow and not site"
+
+# The full profile on a CPU with its steps and sizes cut (emnlp21/book/params.py), into _build/dryrun/:
+# proves every chapter runs end to end before a GPU is paid for. Its numbers mean nothing.
+dryrun: venv system
+	$(PY) -m emnlp21.book execute --profile full --dry-run
 
 execute: venv system
 	$(PY) -m emnlp21.book execute --profile $(PROFILE)

@@ -1,4 +1,4 @@
-"""The book's driver: ``python -m emnlp21.book {execute,build,all} [--profile NAME] [--force] [--only SECTION]``."""
+"""The book's driver: ``python -m emnlp21.book {execute,build,all} [--profile NAME] [--force] [--only SECTION] [--dry-run]``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from .execute import execute, execute_book, section_of, toc_chapters
+from .execute import dry_run_environment, execute, execute_book, section_of, toc_chapters
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,8 +17,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="execute even the notebooks that are up to date")
     parser.add_argument("--only", metavar="SECTION", action="append", default=[],
                         help="execute only this chapter (e.g. sinha); repeatable")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="execute with steps and sizes cut to the least that runs every cell (emnlp21/book/params.py), "
+                             "into _build/dryrun/ (no site is built)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.dry_run:
+        print(f"[book] dry run of profile {args.profile!r} into {dry_run_environment()}", flush=True)
     if args.only:
         names = {section_of(n): n for n in toc_chapters()}
         unknown = [s for s in args.only if s not in names]
@@ -28,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
             execute(names[section], args.profile, force=args.force)
     elif args.step in ("execute", "all"):
         execute_book(args.profile, force=args.force)
-    if args.step in ("build", "all"):
+    if args.step in ("build", "all") and not args.dry_run:  # the site shows the book's results only
         from .site import build_site
 
         build_site()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .evidence import KINDS, Control, verdict
+from .params import is_dry_run
 from .paths import claims_dir
 
 Text = str | tuple[str, str]  # one string for both languages, or (English, Japanese)
@@ -38,6 +39,7 @@ class Claim:
     paper_ja: str = ""  # the Japanese page's paper / source / ours (equal to the English where no words differ)
     source_ja: str = ""
     ours_ja: str = ""
+    dry_run: bool = False  # measured by a dry run (emnlp21.book.params): not a result
 
     def __post_init__(self):
         if not self.verdict:  # a file written before verdicts existed
@@ -81,7 +83,7 @@ class Claims:
         claim = Claim(id=id, en=en, ja=ja, paper=paper, source=source, ours=ours, holds=v == "holds",
                       chapter=self.chapter, profile=self.profile, numbers=clean, kind=kind, verdict=v,
                       controls=[{"en": c.en, "ja": c.ja, "passed": bool(c.passed)} for c in controls],
-                      paper_ja=paper_ja, source_ja=source_ja, ours_ja=ours_ja)
+                      paper_ja=paper_ja, source_ja=source_ja, ours_ja=ours_ja, dry_run=is_dry_run())
         self.items.append(claim)
         return claim
 

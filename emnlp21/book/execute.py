@@ -5,6 +5,10 @@ A chapter listed in ``_toc.yml`` as ``book/chapters/NAME`` is executed from ``no
 the hash of its source, the profile files, the extra parameters, and every file of the library and
 of ``data/``. Equal key and a claims file present: nothing to do. A failed run leaves its partly
 executed notebook in ``_build/reports/NAME.ipynb`` and stops with the cell's error.
+
+A dry run (``dry_run=True``; the rule that cuts the work is in :mod:`.params`) writes its notebooks,
+claims, figures and artefact cache under ``_build/dryrun/`` instead, so it never overwrites the
+book's results nor is shown as them.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from typing import Any
 import yaml
 
 from .claims import write_atomic
-from .params import load_profile
-from .paths import build_dir, claims_dir, project_root
+from .params import DRY_RUN_ENV, is_dry_run, load_profile
+from .paths import build_dir, cache_dir, claims_dir, project_root
 
 CHAPTERS = "book/chapters"
+DRY_RUN_DIR = "dryrun"  # under _build/
 KEY_FIELD = "emnlp21_execution_key"
 
 
@@ -68,6 +73,7 @@ def execution_key(name: str, profile: str, parameters: dict[str, Any]) -> str:
         "profiles": _files_digest(list(set(profiles))),
         "parameters": parameters,
         "library": _files_digest(library),
+        "dry_run": is_dry_run(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -92,7 +98,7 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
         raise FileNotFoundError(f"_toc.yml lists {CHAPTERS}/{name} but there is no notebooks/{name}.py")
     load_profile(profile)  # fail fast on an unknown profile
     parameters = dict(parameters or {})
-    target = root / CHAPTERS / f"{name}.ipynb"
+    target = (build_dir(DRY_RUN_DIR, "chapters") if is_dry_run() else root / CHAPTERS) / f"{name}.ipynb"
     key = execution_key(name, profile, parameters)
     section_claims = claims_dir() / f"{section_of(name)}.json"
     if not force and _stored_key(target) == key and (section_claims.exists() or not _records_claims(source)):
@@ -100,10 +106,11 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
         return False
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    draft = build_dir("reports") / f"{name}.ipynb"
+    draft = build_dir(*([DRY_RUN_DIR] if is_dry_run() else []), "reports") / f"{name}.ipynb"
     nbformat.write(jupytext.read(source), draft)
     started = time.perf_counter()
-    print(f"[book] {name}: executing with profile {profile!r} {parameters or ''}", flush=True)
+    dry = " (dry run)" if is_dry_run() else ""
+    print(f"[book] {name}: executing with profile {profile!r}{dry} {parameters or ''}", flush=True)
     os.environ["EMNLP21_BATCH"] = "1"  # progress bars: a few lines, not hundreds (book.progress)
     try:
         papermill.execute_notebook(str(draft), str(draft), parameters={"profile": profile, **parameters},
@@ -118,7 +125,7 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
     write_atomic(target, json.dumps(notebook, ensure_ascii=False, indent=1).encode("utf-8"))
     draft.unlink()
     seconds = time.perf_counter() - started
-    _write_provenance(section_of(name), profile, seconds)
+    _write_provenance(section_of(name), profile + dry, seconds)
     print(f"[book] {name}: done in {seconds:.0f} s", flush=True)
     return True
 
@@ -148,6 +155,26 @@ def _records_claims(source: Path) -> bool:
 def section_of(name: str) -> str:
     """``03_kobayashi`` -> ``kobayashi``: the profile section and claims file of a notebook."""
     return name.split("_", 1)[1] if name[:2].isdigit() else name
+
+
+def dry_run_environment() -> Path:
+    """Switch this process (and the kernels it starts, which inherit it) to a dry run: the flag, and
+    claims, figures and the artefact cache under ``_build/dryrun/``. The corpora are inputs fetched
+    with apt: the user's cache is linked in. Hub models are not reachable offline: the profiles'
+    fallbacks are taken. Returns the dry run's folder."""
+    folder = build_dir(DRY_RUN_DIR)
+    user_corpora = cache_dir("corpora")  # before the cache moves
+    os.environ[DRY_RUN_ENV] = "1"
+    os.environ["EMNLP21_CLAIMS"] = str(folder / "claims")
+    os.environ["EMNLP21_FIGURES"] = str(folder / "figures")
+    os.environ.setdefault("EMNLP21_CACHE", str(folder / "cache"))
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    corpora = cache_dir("corpora").parent / "corpora"
+    if corpora != user_corpora and not corpora.is_symlink() and not any(corpora.iterdir()):
+        corpora.rmdir()
+        corpora.symlink_to(user_corpora, target_is_directory=True)
+    return folder
 
 
 def execute_book(profile: str = "quick", force: bool = False) -> list[str]:

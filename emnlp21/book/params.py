@@ -11,10 +11,26 @@ sized for a 2-core CPU; ``full`` is sized for one GPU). A notebook's ``parameter
 single names. :func:`parameters` merges them in that order of precedence — the named profile's
 section, then an injected section dict, then single names — and stops before any work on a name
 that no section knows or a value of the wrong kind.
+
+**Dry run** (``EMNLP21_DRYRUN=1``, set by ``python -m emnlp21.book execute --dry-run``): every
+notebook runs with its profile's model shapes, vocabularies, sequence lengths, variant, task and seed
+lists, models and data sources, but with the work cut by one rule, applied here and nowhere else
+(:func:`dry_run_values`), to the least that still runs every cell:
+
+- training steps (``STEPS``) ÷ 1000, at least 2 (0, "switched off", stays 0);
+- checkpoint lists ÷ 1000, rounded, kept inside 1..their run's steps, duplicates dropped;
+- epochs and patience (``EPOCHS``) 1;
+- sizes — words, sentences, items, pairs, utterances, tokens, examples, resamples, initialisations,
+  batch rows (``SIZE_FLOORS``) — ÷ 1000, at least the name's floor (the least with which every cell
+  runs), never above the profile's value; ``None`` ("all of it") becomes the floor.
+
+Its numbers mean nothing: the executor writes its notebooks, claims (marked ``dry_run``) and figures
+under ``_build/dryrun/``, never into the book.
 """
 
 from __future__ import annotations
 
+import os
 import types
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -33,6 +49,18 @@ MAY_BE_EMPTY = {"book_models", "checkpoint_steps", "grammar_checkpoint_steps", "
 # Checkpoint lists and the run they are taken from: each step must lie in 1..that run's steps.
 CHECKPOINTS = {"checkpoint_steps": "steps", "grammar_checkpoint_steps": "grammar_steps",
                "grammar_agreement_checkpoints": "grammar_agreement_steps"}
+# The dry run's rule (module docstring): what it scales, and the floors that still run every cell.
+DRY_RUN_ENV = "EMNLP21_DRYRUN"
+DRY_RUN_FACTOR = 1000
+STEPS = {"steps", "grammar_steps", "grammar_agreement_steps", "pretrain_steps", "benchmark_steps", "timing_steps"}
+EPOCHS = {"finetune_max_epochs", "finetune_patience", "finetune_epochs"}
+SIZE_FLOORS = {
+    "max_words": 30_000, "corpus_max_words": 30_000, "corpus_words": 60_000, "heldout_tokens": 2048,
+    "n_train": 40, "n_eval": 40, "n_pairs": 16, "bootstrap": 20, "leak_sentences": 200, "pll_sentences": 8,
+    "grammar_sentences": 2000, "grammar_probe_items": 20, "grammar_mri_inits": 2, "heldout_sentences": 500,
+    "pretrain_utterances": 16, "emotion_utterances": 40, "sentiment_utterances": 40,
+    "batch_size": 4, "grammar_batch_size": 4,
+}
 # Names a Jupyter kernel defines by itself; never parameters.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
@@ -65,6 +93,7 @@ class Parameters(Mapping):
     section: str
     profile: str
     values: Mapping[str, Any]
+    dry_run: bool = False
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -98,7 +127,8 @@ class Parameters(Mapping):
 
         rows = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(repr(v))}</code></td></tr>"
                        for k, v in self.values.items())
-        return (f"<p>profile <b>{html.escape(self.profile)}</b>, section <code>{html.escape(self.section)}</code></p>"
+        dry = " — <b>dry run</b> (steps and sizes cut; its numbers mean nothing)" if self.dry_run else ""
+        return (f"<p>profile <b>{html.escape(self.profile)}</b>{dry}, section <code>{html.escape(self.section)}</code></p>"
                 f"<table><thead><tr><th>parameter</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
@@ -167,6 +197,32 @@ def _check_checkpoints(section: str, values: Mapping[str, Any]) -> None:
                                      f"(the {run!r} of the run they are taken from).")
 
 
+def is_dry_run() -> bool:
+    return os.environ.get(DRY_RUN_ENV, "") not in ("", "0")
+
+
+def dry_run_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` cut by the dry run's rule (module docstring); nested dicts (a recipe) too."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, Mapping):
+            out[name] = dry_run_values(value)
+        elif name in STEPS and isinstance(value, int):
+            out[name] = max(2, value // DRY_RUN_FACTOR) if value else 0
+        elif name in EPOCHS and isinstance(value, int):
+            out[name] = min(value, 1)
+        elif name in SIZE_FLOORS:
+            floor = SIZE_FLOORS[name]
+            out[name] = floor if value is None else min(value, max(floor, value // DRY_RUN_FACTOR))
+        else:
+            out[name] = value
+    for name, run in CHECKPOINTS.items():
+        if name in out and run in out:
+            scaled = (min(out[run], max(1, round(s / DRY_RUN_FACTOR))) for s in out[name])
+            out[name] = list(dict.fromkeys(scaled))
+    return out
+
+
 def parameters(section: str, namespace: Mapping[str, Any]) -> Parameters:
     """Resolve a notebook's parameters from its globals (see the module docstring)."""
     names = _injected(namespace)
@@ -194,5 +250,9 @@ def parameters(section: str, namespace: Mapping[str, Any]) -> Parameters:
                     f"Unknown parameter {name!r} for {section!r}. Known parameters: {known}, and 'profile'."
                 )
             values[name] = _check_value(section, name, value, schema[name])
+    dry = is_dry_run()
+    if dry:  # after the checks on what the profile says, and checked again as cut
+        _check_checkpoints(section, values)
+        values = {name: _check_value(section, name, value, schema[name]) for name, value in dry_run_values(values).items()}
     _check_checkpoints(section, values)
-    return Parameters(section=section, profile=profile_name, values=values)
+    return Parameters(section=section, profile=profile_name, values=values, dry_run=dry)

@@ -230,6 +230,43 @@ if P.benchmark_steps:
 
 # %% [markdown]
 # :::{lang} en
+# ### What the full profile costs, on paper
+#
+# Before anyone pays for a GPU: every pre-training run that the full profile's chapters ask for
+# (variants, objectives, seeds), at the training FLOPs of one step (forward and backward, as in the
+# MFU above) times its steps, turned into time on one H100 at a stated utilisation of its dense bf16
+# peak. The shared real-text and grammar models are counted in each chapter that uses them and once in
+# the total. Fine-tuning, evaluation, the CTAL speech model and the Kobayashi+ analysis (inference
+# only) are not counted; the estimate is a lower bound on the wall time.
+# :::
+#
+# :::{lang} ja
+# ### フルプロファイルの費用（机上の見積もり）
+#
+# GPU の費用を払う前に：フルプロファイルの各章が求める事前学習（変種・目的関数・シード）の 1 回ずつを，
+# 1 ステップの学習 FLOPs（上の MFU と同じく順伝播と逆伝播）× ステップ数で数え，H100 1 枚で dense bf16
+# ピークの一定割合が出たときの時間に換算します。共有する実テキストと文法のモデルは，使う章ごとに数え，
+# 合計では 1 回だけ数えます。ファインチューニング，評価，CTAL の音声モデル，Kobayashi+ の分析（推論のみ）は
+# 含みません。実際の所要時間の下限です。
+# :::
+
+# %%
+from emnlp21.pretraining import cost
+
+full_cost = cost.cost_table("full")
+book.show_table(lambda lang: cost.draw_cost_table(full_cost, lang))
+total, n_models = full_cost.loc["total"], int(full_cost.loc["total", "runs"])
+book.show_text(
+    en=f"The full profile pre-trains {n_models} models on {total.tokens / 1e9:.1f} billion tokens: "
+       f"{total.flops:.2e} model FLOPs, about **{total.h100_hours * 60:.0f} minutes** of one H100 at "
+       f"{full_cost.attrs['mfu']:.0%} of its {full_cost.attrs['peak_tflops']:.0f} TFLOP/s bf16 dense peak.",
+    ja=f"フルプロファイルは {n_models} 個のモデルを {total.tokens / 1e8:.0f} 億トークンで事前学習します。"
+       f"モデル FLOPs は {total.flops:.2e} で，H100 1 枚が bf16 dense ピーク "
+       f"{full_cost.attrs['peak_tflops']:.0f} TFLOP/s の {full_cost.attrs['mfu']:.0%} で動けば約 "
+       f"**{total.h100_hours * 60:.0f} 分** です。")
+
+# %% [markdown]
+# :::{lang} en
 # ## The fine-tuning suite
 #
 # Four tasks from real labelled data, with train/dev/test splits fixed by a seed: **sentiment** (Pang &

@@ -223,8 +223,10 @@ def dry_run_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def parameters(section: str, namespace: Mapping[str, Any]) -> Parameters:
-    """Resolve a notebook's parameters from its globals (see the module docstring)."""
+def parameters(section: str, namespace: Mapping[str, Any], *, dry_run: bool | None = None) -> Parameters:
+    """Resolve a notebook's parameters from its globals (see the module docstring). ``dry_run``:
+    cut by the dry run's rule; None (a notebook) follows ``EMNLP21_DRYRUN``, False reads the profile as
+    written (what a cost estimate needs)."""
     names = _injected(namespace)
     profile_name = names.pop("profile", DEFAULT_PROFILE)
     if not isinstance(profile_name, str):
@@ -250,7 +252,7 @@ def parameters(section: str, namespace: Mapping[str, Any]) -> Parameters:
                     f"Unknown parameter {name!r} for {section!r}. Known parameters: {known}, and 'profile'."
                 )
             values[name] = _check_value(section, name, value, schema[name])
-    dry = is_dry_run()
+    dry = is_dry_run() if dry_run is None else dry_run
     if dry:  # after the checks on what the profile says, and checked again as cut
         _check_checkpoints(section, values)
         values = {name: _check_value(section, name, value, schema[name]) for name, value in dry_run_values(values).items()}

@@ -244,3 +244,187 @@ def build_grammar_tasks(n_train: int = 1000, n_eval: int = 400, seed: int = 0,
     word_order = Task("word_order", *splits, order_sensitive=True,
                       source="grammar: a sentence as generated vs shuffled in windows of 3")
     return {"topic": topic, "word_order": word_order}
+
+
+# --- Wei+ 2021's design: verbs whose form counts are set exactly ---------------------------------
+#
+# The chapter on Wei+ 2021 adds intransitive verbs that the base grammar never uses, one per cell of a
+# (singular count × plural count) grid per field, and inserts exactly that many sentences with each
+# form (one controlled form per sentence, as the agreeing verb). Each controlled verb's sentences draw
+# their nouns from one fixed half of the nouns (alternating per verb), so the other half never shares
+# a sentence with either of its forms: "unseen" subject–verb pairs by construction (Wei+ 2021, Table 2).
+# Nothing above changes: the base text is :func:`generate_corpus`'s, sentence for sentence.
+
+WEI_VERBS = {  # intransitive lemmas per field, none of them a word of LEXICON
+    "farm": ["crawl", "dig", "hop", "swim", "rest", "roam", "hide", "climb", "drink", "howl", "growl", "purr",
+             "sniff", "snort", "squeal", "nap", "trot", "gallop", "waddle", "nibble", "burrow", "prowl", "perch",
+             "stray", "yelp"],
+    "office": ["argue", "sit", "talk", "type", "smile", "laugh", "frown", "stand", "read", "vote", "relax", "shout",
+               "listen", "nod", "yawn", "sigh", "sing", "dance", "complain", "agree", "retire", "lecture", "commute",
+               "testify", "apologize"],
+}
+FUNCTION_WORDS = ("the", "that", "is", "are", "by", ".", *PREPOSITIONS)
+
+
+def _third_person(lemma: str) -> str:
+    if lemma.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return lemma + "es"
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ies"
+    return lemma + "s"
+
+
+def word_tags() -> dict[str, tuple[str, str]]:
+    """Every word of the grammar (base lexicon and Wei's verbs) → (category, field); function words have
+    field "". Categories: noun_sg, noun_pl, vt_sg, vt_pl, vt_part, vi_sg, vi_pl, adj, or the word itself."""
+    tags: dict[str, tuple[str, str]] = {w: (w, "") for w in FUNCTION_WORDS}
+
+    def put(word, tag):
+        if tags.setdefault(word, tag) != tag:
+            raise ValueError(f"the word {word!r} has two tags: {tags[word]} and {tag}")
+
+    for field, lex in LEXICON.items():
+        for sg, pl in lex["nouns"]:
+            put(sg, ("noun_sg", field)), put(pl, ("noun_pl", field))
+        for forms in lex["vt"]:
+            for tag, w in zip(("vt_sg", "vt_pl", "vt_part"), forms):
+                put(w, (tag, field))
+        for sg, pl in lex["vi"]:
+            put(sg, ("vi_sg", field)), put(pl, ("vi_pl", field))
+        for a in lex["adj"]:
+            put(a, ("adj", field))
+    for field, lemmas in WEI_VERBS.items():
+        for lemma in lemmas:
+            put(_third_person(lemma), ("vi_sg", field)), put(lemma, ("vi_pl", field))
+    return tags
+
+
+def template(sentence: str) -> tuple[str, ...]:
+    """The sentence's categories, word by word (a [MASK] stays [MASK]): two sentences with the same
+    template are the same construction with other words."""
+    tags = word_tags()
+    return tuple(w if w == "[MASK]" else tags[w][0] for w in sentence.split())
+
+
+def frequency_design(levels=(0, 1, 4, 16, 64), verbs_per_cell: int = 1, seed: int = 0) -> pd.DataFrame:
+    """One row per controlled verb: field, lemma, singular, plural, the requested counts ``n_sg`` and
+    ``n_pl`` (every cell of ``levels`` × ``levels``, ``verbs_per_cell`` verbs per cell in each field) and
+    ``half`` (0/1: the half of the nouns its sentences use; the other half is its unseen one)."""
+    levels = [int(x) for x in levels]
+    if not levels or min(levels) < 0 or len(set(levels)) != len(levels):
+        raise ValueError(f"levels must be distinct counts >= 0, got {levels}")
+    cells = [(a, b) for a in levels for b in levels] * int(verbs_per_cell)
+    if verbs_per_cell < 1 or len(cells) > min(map(len, WEI_VERBS.values())):
+        raise ValueError(f"{len(cells)} controlled verbs per field are needed, WEI_VERBS has "
+                         f"{min(map(len, WEI_VERBS.values()))}: use fewer levels or verbs_per_cell")
+    rng = random.Random(f"wei-design-{seed}")
+    rows = []
+    for field in FIELDS:
+        lemmas = rng.sample(WEI_VERBS[field], len(cells))
+        for i, (lemma, (n_sg, n_pl)) in enumerate(zip(lemmas, cells)):
+            rows.append({"field": field, "lemma": lemma, "singular": _third_person(lemma), "plural": lemma,
+                         "n_sg": n_sg, "n_pl": n_pl, "half": i % 2})
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class WeiCorpus:
+    """The base corpus with the controlled sentences inserted; ``design`` (see :func:`frequency_design`)
+    and ``pairs``: how many sentences hold each (noun form, verb form) of a controlled verb, as generated."""
+
+    sentences: list[str]
+    design: pd.DataFrame
+    pairs: pd.DataFrame  # noun, form, sentences
+    n_base: int
+
+
+def _noun_half(field: str, half: int) -> list[tuple[str, str]]:
+    return LEXICON[field]["nouns"][half::2]
+
+
+def _other(field: str) -> str:
+    return FIELDS[1 - FIELDS.index(field)]
+
+
+def _controlled_sentence(gen: _Generator, num: int, forms: tuple[str, str], attractor: bool | None = None) -> Parse:
+    """``the [adj] noun [modifier] VERB .`` with the controlled intransitive verb; ``attractor`` forces
+    (True), forbids (False) or draws (None) the modifier with its attractor of the other number."""
+    words, head = gen.noun_phrase(num)
+    att = None
+    if attractor or (attractor is None and gen.rng.random() < gen.s.modifier):
+        mod, k = gen.modifier(num)
+        att = len(words) + k
+        words += mod
+    return Parse(words + [forms[num], "."], num, head, att, len(words), forms)
+
+
+def wei_corpus(n_sentences: int, design: pd.DataFrame, seed: int = 0, settings: GrammarSettings = GrammarSettings(),
+               cross_field: float = 0.0) -> WeiCorpus:
+    """:func:`generate_corpus` (``n_sentences``, ``seed``) plus, for each controlled verb, exactly ``n_sg``
+    sentences with its singular form and ``n_pl`` with its plural, at seeded random places. A controlled
+    sentence's nouns come from the verb's ``half`` of its own field's nouns, or with probability
+    ``cross_field`` of the other field's (its words then all from that field): the source of *seen*
+    nonce pairs."""
+    if not 0 <= cross_field <= 1:
+        raise ValueError(f"cross_field must be in [0, 1], got {cross_field}")
+    base = generate_corpus(n_sentences, seed, settings)
+    rng = random.Random(f"wei-corpus-{seed}")
+    added, pairs = [], {}
+    for v in design.itertuples(index=False):
+        forms = (v.singular, v.plural)
+        for num, n in ((0, v.n_sg), (1, v.n_pl)):
+            for _ in range(int(n)):
+                field = _other(v.field) if rng.random() < cross_field else v.field
+                gen = _Generator(rng, settings, field)
+                gen.nouns = _noun_half(field, v.half)
+                p = _controlled_sentence(gen, num, forms)
+                for w in set(p.words) & set(_NOUN_NUMBER):
+                    pairs[(w, forms[num])] = pairs.get((w, forms[num]), 0) + 1
+                added.append(" ".join(p.words))
+    # insert at seeded random places; base sentences keep their order
+    keys = [i + 0.5 for i in range(len(base))] + [rng.uniform(0, len(base) + 1) for _ in added]
+    text = base + added
+    order = sorted(range(len(text)), key=keys.__getitem__)
+    pair_frame = pd.DataFrame([{"noun": n, "form": f, "sentences": c} for (n, f), c in sorted(pairs.items())],
+                              columns=["noun", "form", "sentences"])
+    return WeiCorpus([text[i] for i in order], design.reset_index(drop=True), pair_frame, len(base))
+
+
+def wei_items(design: pd.DataFrame, seed: int = 0, settings: GrammarSettings = GrammarSettings(), *,
+              mask_token: str = "[MASK]") -> pd.DataFrame:
+    """Agreement items for every controlled verb: each noun of the verb's field as subject, in both numbers,
+    without and with an attractor (*natural*); and each item's *nonce* twin, the same template with every
+    content word taken from the other field (the subject: the other field's noun at the same index), so the
+    sentence is grammatical and semantically anomalous. Columns: condition, field (of the verb), lemma,
+    subject, noun_index, number, correct, wrong, attractor (bool), construction, masked, twin (pair id)."""
+    rng = random.Random(f"wei-items-{seed}")
+    tags = word_tags()
+    by_tag = {}
+    for w, (tag, field) in tags.items():
+        by_tag.setdefault((tag, field), []).append(w)
+    rows = []
+    for v in design.itertuples(index=False):
+        forms, other = (v.singular, v.plural), _other(v.field)
+        for j, noun in enumerate(LEXICON[v.field]["nouns"]):
+            for num in (0, 1):
+                for with_attractor in (False, True):
+                    gen = _Generator(rng, settings, v.field)
+                    gen.nouns = [noun]  # fixes the subject; attractors come from the same noun list...
+                    p = _controlled_sentence(gen, num, forms, attractor=with_attractor)
+                    words = list(p.words)
+                    if p.attractor is not None:  # ...then get a noun of their own (another one of the field)
+                        att = rng.choice([n for n in LEXICON[v.field]["nouns"] if n != noun])
+                        words[p.attractor] = att[1 - num]
+                    words[p.verb] = mask_token
+                    construction = ("none" if p.attractor is None else "pp" if words[p.head + 1] in PREPOSITIONS
+                                    else "object_relative" if words[p.head + 2] == "the" else "subject_relative")
+                    nonce = [w if i in (p.verb,) or tags[w][1] == "" else
+                             LEXICON[other]["nouns"][j][num] if i == p.head else
+                             rng.choice(by_tag[(tags[w][0], other)]) for i, w in enumerate(words)]
+                    twin = len(rows) // 2
+                    for cond, ws, subj in (("natural", words, noun[num]), ("nonce", nonce, LEXICON[other]["nouns"][j][num])):
+                        rows.append({"condition": cond, "field": v.field, "lemma": v.lemma, "subject": subj,
+                                     "noun_index": j, "number": ("sg", "pl")[num], "correct": forms[num],
+                                     "wrong": forms[1 - num], "attractor": p.attractor is not None,
+                                     "construction": construction, "masked": " ".join(ws), "twin": twin})
+    return pd.DataFrame(rows)

@@ -112,3 +112,38 @@ def test_word_order_is_at_chance_for_a_bag_of_words(tasks):
     assert natural.str.match(r"^the .* \.$").all()  # as generated
     acc = _bag_of_words_accuracy(t.train.text, t.train.label, t.test.text, t.test.label)
     assert abs(acc - 0.5) < 3 * np.sqrt(0.25 / len(t.test)), acc
+
+
+# --- Wei+ 2021's design (additive: the functions above must not change) ---------------------------
+
+def test_default_output_is_unchanged_by_the_wei_additions():
+    """The Sinha/Yamaguchi models are cached by their corpus: hashes of today's default output."""
+    import hashlib
+
+    def h(lines):
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+    tasks = g.build_grammar_tasks(n_train=50, n_eval=20, seed=0)
+    assert h(g.generate_corpus(3000, seed=0)) == "8b89ef6f4b43cdb1"
+    assert h(g.generate_corpus(500, seed=7)) == "c3752026d9f18d72"
+    assert h(g.agreement_probe(200, seed=0, attractors=True)["masked"]) == "9682320f15282f31"
+    assert h(g.agreement_probe(200, seed=1, attractors=False)["masked"]) == "13f21048bebbfb4c"
+    assert h(tasks["topic"].train["text"]) == "4c0926f58a3b64ca" and h(tasks["word_order"].test["text"]) == "ec8f688274050499"
+
+
+def test_wei_corpus_keeps_the_base_corpus_in_order():
+    design = g.frequency_design((0, 2), seed=0)
+    out = g.wei_corpus(400, design, seed=1)
+    forms = set(design.singular) | set(design.plural)
+    assert [s for s in out.sentences if not forms & set(s.split())] == g.generate_corpus(400, seed=1)
+    assert len(out.sentences) == 400 + int(design.n_sg.sum() + design.n_pl.sum())
+
+
+def test_word_tags_are_unambiguous_and_cover_wei_verbs():
+    tags = g.word_tags()
+    assert tags["crawls"] == ("vi_sg", "farm") and tags["crawl"] == ("vi_pl", "farm") and tags["the"][1] == ""
+    assert g.template("the dog near the cats [MASK] .") == ("the", "noun_sg", "near", "the", "noun_pl", "[MASK]", ".")
+    with pytest.raises(ValueError, match="levels"):
+        g.frequency_design((1, 1))
+    with pytest.raises(ValueError, match="verbs per field"):
+        g.frequency_design(range(6))

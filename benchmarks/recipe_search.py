@@ -1,13 +1,13 @@
 """The quick profile's pre-training recipe search: held-out MLM loss against the unigram floor.
 
-Each candidate is a JSON object of ``PretrainConfig`` fields over the profile's corpus and tokenizer
-(``small_models`` of the chosen profile). It is trained through the checkpoint cache (a candidate that
-was trained before is loaded, and its row keeps the seconds measured when it was trained), evaluated
+Each candidate is a JSON object of ``PretrainConfig`` fields that change the profile's recipe
+(``small_models`` of the chosen profile: its corpus, tokenizer and model; ``{}`` is the recipe
+itself). It is trained through the checkpoint cache (a candidate that was trained before is loaded,
+and its row keeps the seconds measured when it was trained), evaluated
 with ``pt.heldout_report`` and appended to ``data/recipe_search.csv`` with the machine and date, which
 the small-models chapter shows. Run it alone on the machine: the seconds are wall time.
 
-    .venv/bin/python benchmarks/recipe_search.py '{"layers": 2, "hidden": 128, "seq_len": 32, "batch_size": 128,
-        "steps": 1000, "lr": 0.003, "dropout": 0.0, "long_seq_len": 128}'
+    .venv/bin/python benchmarks/recipe_search.py '{"seed": 1}' '{"seed": 1, "objective_settings": {"prior_bias": false}}'
 """
 
 from __future__ import annotations
@@ -24,8 +24,14 @@ from emnlp21 import pretraining as pt
 from emnlp21.book.runtime import machine_description
 from emnlp21.pretraining import report
 
+RECIPE = ("batch_size", "dropout", "heads", "hidden", "intermediate", "layers", "lr", "seed", "seq_len", "steps")
 COLUMNS = ["recipe", "tokens", "seconds", "heldout_loss", "unigram_entropy", "gain", "machine", "date", "config",
            "source", "status"]
+
+
+def recipe_fields(config) -> dict:
+    """What a row records of its configuration: the recipe, whatever the profile was then."""
+    return {**{k: getattr(config, k) for k in RECIPE}, "objective_settings": {"prior_bias": True, **config.settings}}
 
 
 def main() -> None:
@@ -39,14 +45,15 @@ def main() -> None:
     tok = pt.train_tokenizer(corpus.train, vocab_size=P.vocab_size)
     rows = []
     for text in args.candidates:
-        fields = {"layers": P.layers, "hidden": P.hidden, "heads": P.heads, "intermediate": P.intermediate,
-                  **json.loads(text)}
-        config = pt.PretrainConfig.for_corpus(P.corpus_id, corpus.train, tok, **fields)
-        model = pt.pretrain(config, corpus.train, tok, device=P.device, progress=False)
+        fields = json.loads(text)
+        config = pt.PretrainConfig.from_profile(P.corpus_id, corpus.train, tok, P, **fields)
+        # The profile's checkpoints too, so that the profile's own recipe lands in the cache as the book needs it.
+        keep = [s for s in P.checkpoint_steps if s <= config.steps]
+        model = pt.pretrain(config, corpus.train, tok, device=P.device, progress=False, save_at=keep)
         rep = pt.heldout_report(model, corpus.heldout, corpus.train, max_tokens=P.heldout_tokens)
         row = {"recipe": report.describe_recipe(config), "tokens": int(model.log["tokens"].iloc[-1]),
                "seconds": round(model.train_seconds, 1), **{k: round(rep[k], 3) for k in ("heldout_loss", "unigram_entropy", "gain")},
-               "machine": machine_description(), "date": datetime.date.today().isoformat(), "config": json.dumps(fields, sort_keys=True),
+               "machine": machine_description(), "date": datetime.date.today().isoformat(), "config": json.dumps(recipe_fields(config), sort_keys=True),
                "source": "benchmarks/recipe_search.py", "status": "measured"}
         print(json.dumps(row), flush=True)
         rows.append(row)

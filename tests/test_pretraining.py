@@ -160,8 +160,10 @@ def test_bad_input_gives_clear_errors(sentences, tok):
 
 
 def test_pretraining_lowers_loss_and_is_cached(sentences, tok):
-    # 60 steps: at 30 the drop sits right at the 0.5-nat bar and the test flips with thread timing.
-    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **{**TINY, "steps": 60})
+    # 60 steps: at 30 the drop sits right at the 0.5-nat bar and the test flips with thread timing. A
+    # uniform start (no prior bias): the loss then has the unigram distribution to learn in these steps.
+    cfg = pt.PretrainConfig.for_corpus("tiny", sentences, tok, **{**TINY, "steps": 60},
+                                       objective_settings={"prior_bias": False})
     first = pt.pretrain(cfg, sentences, tok, progress=False, save_at=(10,))
     assert not first.from_cache and set(first.checkpoints) == {10} and first.checkpoints[10].is_file()
     log = first.log
@@ -265,6 +267,25 @@ def test_heldout_loss_and_unigram_floor_are_computed_on_the_same_tokens(sentence
     again = ev.heldout_batches(sentences[1000:], tok, seq_len=32, max_tokens=4096)
     assert torch.equal(again.labels, batches.labels) and torch.equal(again.input_ids, batches.input_ids)
 
+
+
+def test_mlm_output_bias_starts_at_the_unigram_floor_unless_switched_off(sentences, tok):
+    """With the prior bias an untrained model (one step at a tiny rate) already scores the floor; without, far above."""
+    from emnlp21.pretraining import evaluate as ev
+
+    train, heldout = sentences[:1000], sentences[1000:]
+    floor = {}
+    for prior in (True, False):
+        cfg = pt.PretrainConfig.for_corpus("t", train, tok, **{**TINY, "steps": 1, "lr": 1e-9},
+                                           objective_settings={"prior_bias": prior})
+        model = pt.pretrain(cfg, train, tok, progress=False)
+        rep = pt.heldout_report(model, heldout, train, max_tokens=4096)
+        floor[prior] = rep["heldout_loss"] - rep["unigram_entropy"]
+        bias = model.model.head.bias.detach()
+        log_p = ev.unigram_log_probs(tokenize_corpus(train, tok), len(tok)).float()
+        assert torch.allclose(bias, log_p, atol=1e-6) == prior
+    assert abs(floor[True]) < 0.05, floor  # the hidden state's small random contribution only
+    assert floor[False] > 0.5, floor  # a near-uniform start: about log V against the unigram entropy
 
 COUNTING = "one two three four five six seven eight nine ten eleven twelve".split()
 

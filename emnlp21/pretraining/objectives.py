@@ -59,6 +59,10 @@ class Objective(ABC):
     def make_head(self, hidden_size: int, tokenizer) -> nn.Module:
         return nn.Linear(hidden_size, self.num_classes(tokenizer))
 
+    def init_head(self, head: nn.Module, token_log_probs: torch.Tensor) -> None:
+        """Set the head's starting point from the training text (``token_log_probs``: its tokens'
+        unigram log-probabilities) before training; by default the head keeps BERT's init."""
+
     def loss(self, head: nn.Module, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """Cross-entropy on the labelled positions; the head only runs on those (cheap for MLM)."""
         where = labels != IGNORE
@@ -68,16 +72,25 @@ class Objective(ABC):
 
 class MLM(Objective):
     """BERT's masked language modelling: ``rate`` of the tokens are predicted; of those 80 % become
-    [MASK], 10 % a random token, 10 % stay unchanged."""
+    [MASK], 10 % a random token, 10 % stay unchanged. With ``prior_bias`` the output layer's bias
+    starts at the training text's unigram log-probabilities."""
 
     name = "mlm"
 
-    def __init__(self, rate: float = 0.15, mask: float = 0.8, random: float = 0.1):
+    def __init__(self, rate: float = 0.15, mask: float = 0.8, random: float = 0.1, prior_bias: bool = True):
         if not (0 < rate < 1 and 0 <= mask and 0 <= random and mask + random <= 1):
             raise ValueError(f"MLM needs 0<rate<1 and mask+random<=1, got rate={rate}, mask={mask}, random={random}")
-        super().__init__(rate=rate, mask=mask, random=random)
-        self.rate, self.mask, self.random = rate, mask, random
+        super().__init__(rate=rate, mask=mask, random=random, prior_bias=prior_bias)
+        self.rate, self.mask, self.random, self.prior_bias = rate, mask, random, prior_bias
         self.predicted_fraction = rate
+
+    def init_head(self, head: nn.Module, token_log_probs: torch.Tensor) -> None:
+        # Starting at the unigram floor, the first steps learn context instead of word frequencies: the
+        # quick recipe then left the floor by step ~200 instead of ~900 for seed 1, and its held-out gain
+        # rose from 0.5 to 2.0 nats (data/recipe_search.csv).
+        if self.prior_bias:
+            with torch.no_grad():
+                head.bias.copy_(token_log_probs.to(head.bias))
 
     def num_classes(self, tokenizer) -> int:
         return len(tokenizer)

@@ -101,8 +101,12 @@ def beyond_unigram_control(gain: float, who: tuple[str, str] = ("the MLM", "MLM"
 
 def describe_recipe(c) -> str:
     """A configuration's recipe in one line: size, rows × batch (and the long phase), steps, rate, dropout."""
-    mlm = "" if c.objective != "mlm" or not c.settings else f", mask {c.settings.get('rate', 0.15):.0%}"
-    return f"{c.layers}×{c.hidden}, {c.batch_size} × {c.seq_len}, {c.steps} steps, lr {c.lr:g}, dropout {c.dropout:g}{mlm}"
+    mlm = ""
+    if c.objective == "mlm":
+        mlm = f", mask {c.settings['rate']:.0%}" if "rate" in c.settings else ""
+        mlm += ", zero output bias" if c.settings.get("prior_bias") is False else ", unigram output bias"
+    return (f"{c.layers}×{c.hidden}, {c.batch_size} × {c.seq_len}, {c.steps} steps, lr {c.lr:g}, dropout {c.dropout:g}"
+            f"{mlm}, seed {c.seed}")
 
 
 def recipe_table(recipes: dict[str, tuple[Pretrained, dict]], lang: str) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from ..book.runtime import bf16_autocast, resolve_device, seed_everything
 from . import cache, distributed
 from .config import Pretrained, PretrainConfig, text_fingerprint
 from .data import pack_sequences, special_mask, tokenize_corpus
+from .evaluate import unigram_log_probs
 from .modeling import PretrainingModel
 from .tokenizer import load_tokenizer, tokenizer_fingerprint
 
@@ -125,7 +126,9 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
     distributed.check_batch(config.batch_size)
     seed_everything(config.seed)
     model = PretrainingModel.from_config(config, tokenizer).to(dev)
-    rows = pack_sequences(tokenize_corpus(sentences, tokenizer), config.seq_len, cls_id=tokenizer.cls_token_id,
+    token_ids = tokenize_corpus(sentences, tokenizer)
+    model.objective.init_head(model.head, unigram_log_probs(token_ids, len(tokenizer)))
+    rows = pack_sequences(token_ids, config.seq_len, cls_id=tokenizer.cls_token_id,
                           sep_id=tokenizer.sep_token_id, pad_id=tokenizer.pad_token_id)
     specials = special_mask(rows, tokenizer)
     gen = torch.Generator().manual_seed(config.seed)

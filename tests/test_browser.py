@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
-JA_TERMS = ("採択率", "投稿数", "注意機構")  # compound words the front page or chapters hold
+JA_TERMS = ("採択率", "投稿数", "注意機構", "語順", "残差結合", "頻度")  # words the front page or chapters hold
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -457,9 +457,10 @@ claims.table()
 # :::{lang} en
 # ## A controlled second setting: a small grammar
 #
-# At the quick profile the real-text models stay near their unigram loss, so the comparison above
-# can hardly tell the variants apart. The same question can be asked where a small model does learn
-# within minutes: a probabilistic grammar of English (`emnlp21/grammar.py`) with two *fields* (a farm
+# Real text is a hard place for this question at the quick profile: MN leaves the unigram floor (the
+# check above says by how much), but a million words and about a thousand steps teach it little
+# syntax, and a few hundred test items cannot separate effects of a few points. The same question can
+# be asked where a small model learns within minutes and where we know what each task needs: a probabilistic grammar of English (`emnlp21/grammar.py`) with two *fields* (a farm
 # and an office: each sentence takes its nouns, verbs and adjectives from one), number agreement
 # between subject and verb, prepositional phrases and relative clauses that put an *attractor* noun
 # between them, and passives. We know what each task needs:
@@ -483,8 +484,10 @@ claims.table()
 # :::{lang} ja
 # ## 統制された第 2 の設定：小さな文法
 #
-# quick プロファイルでは実テキストのモデルは unigram 程度の損失にとどまり，上の比較では変種の差が
-# ほとんど見えません。同じ問いを，小さなモデルでも数分で学習できる場で立てます。英語の確率文法
+# quick プロファイルの実テキストは，この問いには難しい場です。MN はユニグラムの水準を抜けます（どれだけかは
+# 上の確認が示します）が，約 100 万語と千ステップ程度では統語はほとんど学べず，評価数百件では数ポイントの
+# 効果を見分けられません。同じ問いを，小さなモデルでも数分で学習でき，各タスクに何が必要かが分かっている
+# 場で立てます。英語の確率文法
 # (`emnlp21/grammar.py`) で，2 つの *分野* (農場と職場。各文は名詞・動詞・形容詞を一方から取る)，
 # 主語と動詞の数の一致，その間に *誘引名詞* (attractor) を挟む前置詞句と関係節，受動態を持ちます。
 # 各タスクに何が必要かは分かっています:
@@ -690,8 +693,8 @@ book.show_text(
 # ### What held, and why not everything can at this scale
 #
 # The verdict above is computed; this paragraph says how to read it. The paper's models saw 16 GB of
-# text for 100k updates of RoBERTa-base; the quick profile's models see about a million words for a
-# few hundred steps. At that scale MN itself has learned little syntax, so a small MN − M1 distance
+# text for 100k updates of RoBERTa-base; the quick profile's models see about a million words for about
+# a thousand steps. At that scale MN leaves the unigram floor but learns little syntax, so a small MN − M1 distance
 # is weak evidence: neither model has much order to exploit, and the order-sensitive task is learned
 # mostly during fine-tuning, through position embeddings that the shuffled models have too. That MNP
 # sits at chance on `word_order` is a check of the set-up rather than a finding: a model that cannot
@@ -724,8 +727,8 @@ book.show_text(
 # ### 何が成立したか，なぜこの規模ではすべては成立しないか
 #
 # 上の判定は計算結果で，この段落はその読み方を説明します。論文のモデルは 16 GB のテキストで
-# RoBERTa-base を 10 万更新学習しましたが，quick プロファイルのモデルは約 100 万語を数百ステップ
-# 見るだけです。この規模では MN 自身もほとんど統語を学んでおらず，MN と M1 の差が小さくても弱い
+# RoBERTa-base を 10 万更新学習しましたが，quick プロファイルのモデルは約 100 万語を千ステップ程度
+# 見るだけです。この規模では MN はユニグラムの水準を抜けても統語はほとんど学んでおらず，MN と M1 の差が小さくても弱い
 # 証拠にしかなりません。どちらも利用できる語順情報が少なく，語順タスクは主に fine-tuning 中に，
 # シャッフルしたモデルも持つ位置埋め込みを通じて学ばれるからです。MNP が `word_order` で
 # チャンスレベルになるのは発見ではなく設定の確認です: 語順を見られないモデルは，同じ単語の 2 つの

@@ -16,11 +16,13 @@ import argparse
 import datetime
 import json
 import os
+from pathlib import Path
 
 import pandas as pd
 
 from emnlp21 import book, corpora
 from emnlp21 import pretraining as pt
+from emnlp21.book.claims import write_atomic
 from emnlp21.book.runtime import machine_description
 from emnlp21.pretraining import report
 
@@ -43,7 +45,6 @@ def main() -> None:
     P = book.parameters("small_models", {"profile": args.profile})
     corpus = corpora.load_corpus(max_words=P.max_words)
     tok = pt.train_tokenizer(corpus.train, vocab_size=P.vocab_size)
-    rows = []
     for text in args.candidates:
         fields = json.loads(text)
         config = pt.PretrainConfig.from_profile(P.corpus_id, corpus.train, tok, P, **fields)
@@ -51,17 +52,21 @@ def main() -> None:
         keep = [s for s in P.checkpoint_steps if s <= config.steps]
         model = pt.pretrain(config, corpus.train, tok, device=P.device, progress=False, save_at=keep)
         rep = pt.heldout_report(model, corpus.heldout, corpus.train, max_tokens=P.heldout_tokens)
+        # The load average says whether the seconds are the machine's alone.
         row = {"recipe": report.describe_recipe(config), "tokens": int(model.log["tokens"].iloc[-1]),
-               "seconds": round(model.train_seconds, 1), **{k: round(rep[k], 3) for k in ("heldout_loss", "unigram_entropy", "gain")},
-               "machine": machine_description(), "date": datetime.date.today().isoformat(), "config": json.dumps(recipe_fields(config), sort_keys=True),
+               "seconds": round(model.train_seconds, 1),
+               **{k: round(rep[k], 3) for k in ("heldout_loss", "unigram_entropy", "gain")},
+               "machine": f"{machine_description()}; load {os.getloadavg()[0]:.1f}",
+               "date": datetime.date.today().isoformat(), "config": json.dumps(recipe_fields(config), sort_keys=True),
                "source": "benchmarks/recipe_search.py", "status": "measured"}
         print(json.dumps(row), flush=True)
-        rows.append(row)
-    old = pd.read_csv(args.out) if os.path.exists(args.out) else pd.DataFrame(columns=COLUMNS)
-    merged = pd.concat([old[~old["config"].isin([r["config"] for r in rows])], pd.DataFrame(rows)])[COLUMNS]
-    merged.to_csv(args.out, index=False)
-    print(f"{len(rows)} candidate(s) written to {args.out}")
+        write_row(args.out, row)  # row by row: an interrupted search keeps what it measured
 
+
+def write_row(path: str, row: dict) -> None:
+    old = pd.read_csv(path) if os.path.exists(path) else pd.DataFrame(columns=COLUMNS)
+    merged = pd.concat([old[old["config"] != row["config"]], pd.DataFrame([row])])[COLUMNS]
+    write_atomic(Path(path), merged.to_csv(index=False).encode("utf-8"))
 
 if __name__ == "__main__":
     main()

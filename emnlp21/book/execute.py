@@ -101,7 +101,7 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
     target = (build_dir(DRY_RUN_DIR, "chapters") if is_dry_run() else root / CHAPTERS) / f"{name}.ipynb"
     key = execution_key(name, profile, parameters)
     section_claims = claims_dir() / f"{section_of(name)}.json"
-    if not force and _stored_key(target) == key and (section_claims.exists() or not _records_claims(source)):
+    if not force and _stored_key(target) == key and section_claims.exists():
         print(f"[book] {name}: up to date")
         return False
 
@@ -146,10 +146,6 @@ def _write_provenance(section: str, profile: str, seconds: float) -> None:
     path = provenance_dir() / f"{section}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(record).encode("utf-8"))
-
-
-def _records_claims(source: Path) -> bool:
-    return "claims.save()" in source.read_text(encoding="utf-8")
 
 
 def section_of(name: str) -> str:

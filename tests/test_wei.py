@@ -1,6 +1,7 @@
 """Invariants of the Wei+ 2021 chapter's library (emnlp21/wei/): exact corpus control, agreement labels,
 seen/unseen marking, the baselines' definitions and the scoring paths."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -101,7 +102,7 @@ def test_seen_marking_and_baselines_follow_their_definitions():
     for r in out.itertuples():
         assert r.count_correct == wc.count(r.correct) and r.count_wrong == wc.count(r.wrong)
         assert r.pair_correct == wc.sentences_with(r.subject, r.correct)
-        assert r.seen == (r.pair_correct >= 1)
+        assert r.seen == (r.pair_correct + r.pair_wrong >= 1)  # with either form: the paper's "seen"
     assert out["seen"].tolist() == [True, True, True, False]
     # toy table: argmax picks the larger count; a tie is a coin flip
     assert wei.argmax_error([5, 1, 0, 2], [1, 5, 0, 2]).tolist() == [0.0, 1.0, 0.5, 0.5]
@@ -185,3 +186,134 @@ def test_nonce_and_natural_scoring_agree_on_the_same_sentence():
     assert ((nonce["margin"] <= 0) == (nonce["error"] == 1)).all()
     with pytest.raises(ValueError, match="exactly one"):
         wei.mask_logits(model, ["no mask here"], [5])
+
+
+# --- the controlled grammar (Wei+ 2021's design in emnlp21/grammar.py) ------------------------------
+
+from emnlp21 import grammar as g  # noqa: E402
+from emnlp21.book import Claims, Control  # noqa: E402
+from emnlp21.wei import grammar_setting as gs  # noqa: E402
+from emnlp21.wei import verdicts  # noqa: E402
+
+LEVELS = (0, 1, 3, 9)
+
+
+@pytest.fixture(scope="module")
+def designed():
+    design = g.frequency_design(LEVELS, seed=2)
+    corpus = g.wei_corpus(300, design, seed=2, cross_field=0.3)
+    return design, corpus
+
+
+def test_design_crosses_every_level_pair_in_each_field(designed):
+    design, _ = designed
+    for field, d in design.groupby("field"):
+        assert sorted(zip(d.n_sg, d.n_pl)) == sorted((a, b) for a in LEVELS for b in LEVELS)
+    assert set(design.half) == {0, 1}
+    base = {w for lex in g.LEXICON.values() for k in ("nouns", "vt", "vi") for forms in lex[k] for w in forms}
+    assert not (set(design.singular) | set(design.plural)) & base  # the base grammar never uses a controlled form
+
+
+def test_controlled_form_and_pair_counts_are_exact_on_a_recount(designed):
+    design, corpus = designed
+    words = [s.split() for s in corpus.sentences]
+    for v in design.itertuples():
+        assert sum(ws.count(v.singular) for ws in words) == v.n_sg
+        assert sum(ws.count(v.plural) for ws in words) == v.n_pl
+    recount = {}
+    forms = set(design.singular) | set(design.plural)
+    for ws in words:
+        for f in forms & set(ws):
+            for noun in set(ws) & set(NOUNS):
+                recount[(noun, f)] = recount.get((noun, f), 0) + 1
+    assert recount == {(r.noun, r.form): r.sentences for r in corpus.pairs.itertuples()}
+    wc = wei.WordCounts(corpus.sentences)
+    r = corpus.pairs.iloc[0]
+    assert wc.sentences_with(r.noun, r.form) == r.sentences
+
+
+NOUNS = {w for lex in g.LEXICON.values() for pair in lex["nouns"] for w in pair}
+
+
+def test_unseen_pairs_never_share_a_training_sentence(designed):
+    design, corpus = designed
+    sets = [set(s.split()) for s in corpus.sentences]
+    for v in design.itertuples():
+        other_half = {w for f in g.FIELDS for pair in g.LEXICON[f]["nouns"][1 - v.half::2] for w in pair}
+        for ws in sets:
+            if v.singular in ws or v.plural in ws:
+                assert not ws & other_half, (v.lemma, ws)
+
+
+def test_nonce_items_are_natural_templates_with_the_other_fields_words(designed):
+    design, _ = designed
+    items = g.wei_items(design, seed=0)
+    tags = g.word_tags()
+    assert set(items.condition) == {"natural", "nonce"} and (items.groupby("twin").size() == 2).all()
+    for _, pair in items.groupby("twin"):
+        nat, non = pair[pair.condition == "natural"].iloc[0], pair[pair.condition == "nonce"].iloc[0]
+        assert g.template(nat.masked) == g.template(non.masked)
+        assert (nat.correct, nat.wrong, nat.number) == (non.correct, non.wrong, non.number)
+        other = g.FIELDS[1 - g.FIELDS.index(nat.field)]
+        assert {tags[w][1] for w in nat.masked.split() if w != "[MASK]"} <= {nat.field, ""}
+        assert {tags[w][1] for w in non.masked.split() if w != "[MASK]"} <= {other, ""}
+    # natural items cover every noun of the verb's field as subject, both numbers, with and without attractor
+    one = items[(items.lemma == design.lemma[0]) & (items.condition == "natural")]
+    assert len(one) == 12 * 2 * 2 and one.attractor.sum() == 24
+
+
+def test_argmax_sv_is_a_coin_flip_on_unseen_items_by_construction(designed):
+    design, corpus = designed
+    items = wei.add_baselines(wei.add_training_counts(g.wei_items(design, seed=0), wei.WordCounts(corpus.sentences)))
+    items = items.merge(design[["lemma", "half"]], on="lemma")
+    unseen = items[~items.seen]
+    assert len(unseen) and (unseen.argmax_sv == 0.5).all() and (unseen.pair_correct + unseen.pair_wrong == 0).all()
+    other_half = items.noun_index % 2 != items.half  # designed unseen: always unseen
+    assert (~items.seen[other_half]).all()
+    assert items.seen.any() and items[items.seen].argmax_sv.ne(0.5).any()
+
+
+def test_a_subject_blind_learner_cannot_pass_the_positive_control():
+    probe = gs.control_probe(400, seed=0)
+    assert (probe.number == "sg").sum() == 200 and probe.construction.ne("none").all()
+    # argmax P(V): always the same form of each verb, whatever the subject
+    prefer = {c: min(c, w) for c, w in zip(probe.correct, probe.wrong)}
+    blind = probe.assign(error=[float(prefer[c] != c) for c in probe.correct])
+    assert not gs.agreement_control(blind).passed
+    assert 0.3 < blind.error.mean() < 0.7
+    reader = probe.assign(error=0.0)
+    assert gs.agreement_control(reader).passed
+    nearly = probe.assign(error=[float(i % 10 == 0) for i in range(len(probe))])  # 90 %: its interval reaches below
+    assert not gs.agreement_control(nearly).passed
+
+
+def test_frequency_slopes_recover_a_known_effect_and_claims_need_the_control():
+    rng = np.random.default_rng(0)
+    rows = []
+    for k, (t, c) in enumerate([(a, b) for a in LEVELS for b in LEVELS] * 2):
+        p = np.clip(0.2 - 0.05 * np.log2(t + 1) + 0.05 * np.log2(c + 1), 0, 1)
+        for cond in ("natural", "nonce"):
+            for i in range(40):
+                rows.append({"condition": cond, "seed": 0, "correct": f"v{k}", "target": t, "competitor": c,
+                             "error": float(rng.random() < p), "argmax_v": 0.5 if t == c else float(c > t),
+                             "argmax_sv": 0.5, "seen": bool(i % 2)})
+    items = pd.DataFrame(rows)
+    fit = verdicts.frequency_slopes(items)
+    assert fit.loc["nonce", "b_target"] == pytest.approx(-0.05, abs=0.02)
+    assert fit.loc["nonce", "b_competitor"] == pytest.approx(0.05, abs=0.02)
+    claims = Claims("wei", "test")
+    verdicts.add_claims(claims, items, controls=[Control("c", "c", True)], setting="grammar", label=("g", "g"),
+                        source={k: ("s", "s") for k in ("table2", "overall", "reduce", "cause")})
+    got = {c.id.split(".")[-1]: c for c in claims.items}
+    assert got["reduce_error"].verdict == "holds" and got["cause_error"].verdict == "holds"
+    assert got["argmax_sv_chance_unseen"].kind == "construction" and got["argmax_sv_chance_unseen"].holds
+    failed = Claims("wei", "test")
+    verdicts.add_claims(failed, items, controls=[Control("c", "c", False)], setting="grammar", label=("g", "g"),
+                        source={k: ("s", "s") for k in ("table2", "overall", "reduce", "cause")})
+    assert {c.verdict for c in failed.items if c.kind == "finding"} == {"inconclusive"}
+    # a learner that is word frequency and nothing else: the frequency effects are there, yet they do not count
+    frequency = Claims("wei", "test")
+    verdicts.add_claims(frequency, items.assign(error=items.argmax_v), controls=[Control("c", "c", True)],
+                        setting="grammar", label=("g", "g"), source={k: ("s", "s") for k in ("table2", "overall", "reduce", "cause")})
+    got = {c.id.split(".")[-1]: c for c in frequency.items}
+    assert got["reduce_error"].verdict == "inconclusive" and "argmax P(V)" in got["reduce_error"].failed_controls[0]["en"]

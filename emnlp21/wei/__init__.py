@@ -7,14 +7,19 @@ small MLMs pre-trained on a corpus whose target-verb frequencies we control.
 - :mod:`.stimuli`: agreement frames mined with spaCy (attractors, nonce subjects).
 - :mod:`.scoring`: logits at the masked verb, seen/unseen, argmax P(V) and argmax P(SV).
 - :mod:`.analysis`: tables and curves, the paper's Table 2.
-- :mod:`.experiment`: the pipeline the notebook calls.
+- :mod:`.experiment`: the real-text pipeline the notebook calls.
+- :mod:`.grammar_setting`: the same design in the controlled grammar, and the positive control.
+- :mod:`.verdicts`: the claims of both settings, with their margins and controls.
+- :mod:`.figures`: Table 2 beside the paper's, the shapes of Figures 1–2.
+- :mod:`.paper`: the paper's numbers and their sources.
 """
 
 from .analysis import (PAPER_OVERALL, PAPER_SOURCE, PAPER_SOURCE_JA, PAPER_TABLE2, error_by, error_table, log_bins,
                        overall_error, per_verb, trend)
 from .control import ControlledCorpus, assign_design, clean_pools, control_verb_counts, frequency_grid
 from .counts import WordCounts
-from .experiment import (Stimuli, build_stimuli, candidate_verbs, design_corpus, evaluate, mined_stimuli,
+from . import figures, grammar_setting, paper, verdicts
+from .experiment import (Stimuli, add_grid_columns, build_stimuli, candidate_verbs, design_corpus, evaluate, mined_stimuli,
                          verb_pairs_from_lemmas)
 from .scoring import (add_baselines, add_training_counts, argmax_error, keep_scorable, mask_logits, score_natural,
                       score_nonce, whole_word_ids)
@@ -22,9 +27,10 @@ from .stimuli import frames_from_doc, load_parser, mine, natural_items, nonce_se
 from .words import VerbPair, third_person, words
 
 __all__ = [
+    "figures", "grammar_setting", "paper", "verdicts",
     "PAPER_OVERALL", "PAPER_SOURCE", "PAPER_SOURCE_JA", "PAPER_TABLE2", "error_by", "error_table", "log_bins", "overall_error",
     "per_verb", "trend", "ControlledCorpus", "assign_design", "clean_pools", "control_verb_counts",
-    "frequency_grid", "WordCounts", "Stimuli", "build_stimuli", "candidate_verbs", "design_corpus", "evaluate",
+    "frequency_grid", "WordCounts", "Stimuli", "add_grid_columns", "build_stimuli", "candidate_verbs", "design_corpus", "evaluate",
     "mined_stimuli", "verb_pairs_from_lemmas", "add_baselines", "add_training_counts", "argmax_error", "keep_scorable", "mask_logits",
     "score_natural", "score_nonce", "whole_word_ids", "frames_from_doc", "load_parser", "mine", "natural_items",
     "nonce_sentences", "verb_pairs_of", "VerbPair", "third_person", "words",

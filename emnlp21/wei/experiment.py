@@ -105,3 +105,15 @@ def evaluate(pretrained, stimuli: Stimuli, counts: WordCounts, *, device="cpu", 
     items = add_baselines(add_training_counts(items, counts))
     items["seed"] = seed
     return items
+
+
+def add_grid_columns(items: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
+    """``target`` and ``competitor``: the requested counts of each item's correct and wrong form, for the
+    controlled verbs of ``design`` (:attr:`ControlledCorpus.design`); NaN for the others."""
+    requested = dict(zip(design["singular"], design["requested_sg"])) | dict(zip(design["plural"], design["requested_pl"]))
+    out = items.copy()
+    out["target"] = out["correct"].map(requested)
+    out["competitor"] = out["wrong"].map(requested)
+    both = out["target"].notna() & out["competitor"].notna()
+    out.loc[~both, ["target", "competitor"]] = np.nan
+    return out

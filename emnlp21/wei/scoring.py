@@ -96,7 +96,9 @@ def score_nonce(sentences: pd.DataFrame, pairs: Sequence[VerbPair], pretrained, 
 def add_training_counts(items: pd.DataFrame, counts: WordCounts) -> pd.DataFrame:
     """Training counts behind each item: of the correct and the wrong form (``count_correct``,
     ``count_wrong``) and of sentences holding the subject with each form (``pair_correct``,
-    ``pair_wrong``); ``seen`` is ``pair_correct >= 1`` (Wei+ 2021, Table 2)."""
+    ``pair_wrong``). ``seen``: the subject shared a training sentence with *either* form, the paper's
+    definition (Wei+ 2021, Table 2: argmax P(SV) is exactly 50.0 on unseen pairs, so there it has no
+    count of either form to choose by)."""
     out = items.copy()
     forms = sorted(set(out["correct"]) | set(out["wrong"]))
     subjects = sorted(set(out["subject"]))
@@ -108,7 +110,7 @@ def add_training_counts(items: pd.DataFrame, counts: WordCounts) -> pd.DataFrame
     ci, wi = out["correct"].map(f_idx).to_numpy(), out["wrong"].map(f_idx).to_numpy()
     out["count_correct"], out["count_wrong"] = totals[ci], totals[wi]
     out["pair_correct"], out["pair_wrong"] = co[si, ci], co[si, wi]
-    out["seen"] = out["pair_correct"] >= 1
+    out["seen"] = (out["pair_correct"] + out["pair_wrong"]) >= 1
     return out
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import torch
 
-from emnlp21.ctal import data, features, probe, synth, tasks, train
+from emnlp21.ctal import data, features, probe, synth, tasks, text, train, verdicts
 from emnlp21.ctal.model import CTAL, CTALConfig
 
 needs_tts = pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("flite") is None,
@@ -161,6 +161,20 @@ def test_pair_scores_and_sentiment_metrics():
     assert m["Acc2"] == 0.75 and m["MAE"] == 0.75 and 0 < m["Corr"] <= 1
 
 
+def test_acc2_and_f1_ignore_zero_labels_as_m2p_finetune_does():
+    y = np.array([-2.0, 1.0, 0.0, 0.0, 3.0])
+    good = np.array([-1.0, 2.0, 5.0, -5.0, 1.0])  # the zero-labelled items are "wrong" either way
+    m = tasks.sentiment_metrics(y, good)
+    assert m["Acc2"] == 1.0 and m["F1"] == 1.0  # only the three non-zero labels count
+    assert m["MAE"] == pytest.approx(np.abs(y - good).mean())  # MAE over all five
+    flipped = good.copy()
+    flipped[2:4] *= -1
+    assert tasks.sentiment_metrics(y, flipped)["Acc2"] == 1.0  # changing predictions on zero labels changes nothing
+    with pytest.raises(ValueError):
+        tasks.sentiment_metrics([0.0, 0.0], [1.0, -1.0])
+    assert tasks.collapsed(np.full(10, 0.3), y.repeat(2)) and not tasks.collapsed(good, y)
+
+
 def test_emotion_design_needs_voice_and_text():
     p = data.EMOTION_PROSODY
     assert p["angry"] == p["happy"]  # the voice does not tell these two apart: only the text does
@@ -189,11 +203,17 @@ def test_text_pools_are_disjoint_balanced_and_clear():
     assert pools["pretrain"].confidence.min() < cfg.min_text_confidence  # the rest keeps every snippet
 
 
-def test_required_margin():
-    assert tasks.required_margin([0.7], [0.6], floor=0.02) == 0.02
-    assert tasks.required_margin([0.70, 0.70], [0.60, 0.60], floor=0.02) == 0.02
-    a, b = [0.6, 0.8], [0.5, 0.5]
-    assert tasks.required_margin(a, b, floor=0.0) == pytest.approx(2 * np.sqrt(np.var(a, ddof=1) / 2))
+def test_margins_come_from_binomial_noise_and_seed_spread():
+    # 100 test items: 0.60 vs 0.55 is inside the noise, 0.80 vs 0.55 is not
+    assert not verdicts.better([0.60, 0.60], [0.55, 0.55], 100)[0]
+    ok, m = verdicts.better([0.80, 0.80], [0.55, 0.55], 100)
+    assert ok and 0.1 < m < 0.2
+    assert verdicts.better([0.20], [0.40], 100, lower_is_better=True)[0]
+    assert verdicts.better([0.5, 0.9], [0.5, 0.5], 10_000)[1] > verdicts.better([0.7, 0.7], [0.5, 0.5], 10_000)[1]
+    assert verdicts.above(0.40, 0.25, 100) and not verdicts.above(0.30, 0.25, 100)
+    failed = verdicts.text_control([0.22, 0.22], 0.395, 0.25, 100, [0.5, 0.5], 120)
+    passed = verdicts.text_control([0.45, 0.47], 0.40, 0.25, 100, [0.75, 0.8], 120)
+    assert not failed.passed and passed.passed
 
 
 def test_length_bucketed_batches_are_a_permutation():
@@ -219,8 +239,8 @@ def _tiny_task_setup(tmp_path, monkeypatch):
     table = pd.DataFrame({"text": texts, "speaker_id": np.arange(n) % 4, "split": ["train"] * 16 + ["test"] * 8,
                           "group": np.arange(n) % 2, "label": np.arange(n) % 4})
     ds = data.SpeechSet("speaker", table, feats, "tiny-key")
-    tok = train_tokenizer(texts * 20, vocab_size=200)
-    base = CTALConfig(vocab_size=len(tok), audio_dim=320, hidden=16, layers=1, heads=2, intermediate=32,
+    tok = text.TextModel("none", None, train_tokenizer(texts * 20, vocab_size=200), "random init", "")
+    base = CTALConfig(**text.stream_config(tok), audio_dim=320, hidden=16, layers=1, heads=2, intermediate=32,
                       max_text_len=16, max_audio_len=32)
     audio = train.AudioSettings(frame_stack=2, max_steps=32, mask_span=(2, 4))
     ft = tasks.FinetuneSettings(epochs=1, batch_size=8, lr=1e-3, seed=0)
@@ -255,6 +275,109 @@ def test_finetune_cache_is_keyed_by_the_pretrained_model(tmp_path, monkeypatch):
         tasks.evaluate("CTAL (pre-trained)", "verification", base, {"ctal": model}, ds, tok, ft, audio)
     with pytest.raises(KeyError):
         tasks.evaluate("CTAL (pre-trained)", "verification", base, {}, ds, tok, ft, audio)
-    keys = {tasks.result_key("CTAL (pre-trained)", "verification", base, ds, tok, ft, audio, k, None)[0]
+    keys = {tasks.result_key("CTAL (pre-trained)", "verification", base, ds, tok.tokenizer, ft, audio, k, None)[0]
             for k in ("model-a", "model-b", None)}
     assert len(keys) == 3
+
+
+# ---- the language stream's text model ----------------------------------------------------------
+
+def _safetensors_hash(path, prefix=""):
+    """weights_hash computed straight from a safetensors file, independently of any model class."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), "pt") as f:
+        state = {k[len(prefix):]: f.get_tensor(k) for k in f.keys() if k.startswith(prefix)}
+    return text.weights_hash(state)
+
+
+def test_language_stream_holds_the_named_text_models_weights():
+    from emnlp21.kobayashi.model import packaged_model_dir
+
+    tm = text.load_text_model("minilm")
+    assert tm.weights == _safetensors_hash(packaged_model_dir() / "model.safetensors")  # the packaged file's tensors
+    cfg = CTALConfig(audio_dim=8, hidden=16, layers=1, heads=2, intermediate=32, max_audio_len=20, **text.stream_config(tm))
+    model = train.build(cfg, tm, seed=0).eval()
+    assert text.weights_hash(model.language) == tm.weights
+    assert text.weights_hash(CTAL(cfg).language) != tm.weights  # a fresh stream is not the text model
+    other = CTALConfig(**{**cfg.as_dict(), "text_weights": "0" * 16})
+    with pytest.raises(ValueError, match="configured for"):
+        train.build(other, tm, seed=0)
+    ids = tm.tokenizer(["a gentle and warm story"], return_tensors="pt")
+    with torch.no_grad():
+        a = model.language(**{k: ids[k] for k in ("input_ids", "attention_mask")}).last_hidden_state
+        b = tm.encoder(**{k: ids[k] for k in ("input_ids", "attention_mask")}).last_hidden_state
+    torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4)
+
+
+def test_param_groups_give_the_language_stream_its_own_rate():
+    m = _tiny()
+    groups = train.param_groups(m, 1e-3, 1e-4, 0.01)
+    n_text = sum(p.numel() for p in m.language.parameters())
+    assert [g["lr"] for g in groups] == [1e-3, 1e-4]
+    assert sum(p.numel() for p in groups[1]["params"]) == n_text
+    assert sum(p.numel() for g in groups for p in g["params"]) == sum(p.numel() for p in m.parameters())
+
+
+# ---- reconstruction against trivial predictors -------------------------------------------------
+
+def test_interpolation_is_exact_on_straight_lines_and_copies_at_the_edges():
+    t = np.arange(12, dtype=np.float32)[:, None]
+    frames = np.hstack([2 * t + 1, -t])
+    mask = np.zeros(12, bool)
+    mask[3:7] = True
+    np.testing.assert_allclose(train.interpolate_masked(frames, mask), frames, atol=1e-5)
+    edge = np.zeros(12, bool)
+    edge[:3] = True
+    edge[10:] = True
+    out = train.interpolate_masked(frames, edge)
+    np.testing.assert_allclose(out[:3], np.repeat(frames[3:4], 3, 0))
+    np.testing.assert_allclose(out[10:], np.repeat(frames[9:10], 2, 0))
+    with pytest.raises(ValueError):
+        train.interpolate_masked(frames, np.ones(12, bool))
+
+
+def test_trivial_predictors_scored_on_the_models_masked_spans(tmp_path, monkeypatch):
+    ds, tok, base, audio, _ = _tiny_task_setup(tmp_path, monkeypatch)
+    model = train.build(base, tok, seed=0).eval()
+    sc = train.reconstruction_scores({"m": model}, ds, tok.tokenizer, audio, seed=5, batch_size=8)
+    assert len(sc) == len(ds) and (sc.entries > 0).all()
+    # the same masks: recompute them as collate draws them and count the masked entries per utterance
+    rng = np.random.default_rng(5)
+    counts = []
+    for s in range(0, len(ds), 8):
+        b = train.collate(ds, range(s, min(s + 8, len(ds))), tok.tokenizer, audio, max_text_len=base.max_text_len, rng=rng)
+        counts += (b["mam_mask"].sum(1) * b["frames"].shape[-1]).tolist()
+        triv = train.trivial_predictions(b)
+        sel = b["mam_mask"].unsqueeze(-1).expand_as(b["frames"])
+        # outside the masks the trivial predictions are never scored, inside they are finite
+        assert torch.isfinite(triv["interpolation"][sel]).all()
+    assert sc.entries.tolist() == counts
+    l1 = train.mean_l1(sc)
+    assert set(l1.index) == {"m", "mean frame", "interpolation"}
+    assert l1["m"] == pytest.approx(train.reconstruction_l1(model, ds, tok.tokenizer, audio, seed=5, batch_size=8))
+    ratio, lo, hi = train.bootstrap_ratio(sc, "m", "interpolation", draws=200)
+    assert lo <= ratio <= hi
+
+
+# ---- GE2E --------------------------------------------------------------------------------------
+
+@needs_tts
+def test_ge2e_is_deterministic_and_separates_synthetic_speakers():
+    from emnlp21.ctal import ge2e
+
+    speakers = [synth.Speaker("espeak-ng", "en-us", "m3", pitch=40, rate=170),
+                synth.Speaker("espeak-ng", "en-gb", "f2", pitch=70, rate=150),
+                synth.Speaker("flite", "slt", "", pitch=170, rate=175)]
+    texts = ["the film is a gentle and warm story", "a dull plot and a tired cast", "the music carries every scene"]
+    wavs = [synth.synthesise(t, s) for s in speakers for t in texts]
+    who = np.repeat(np.arange(len(speakers)), len(texts))
+    enc = ge2e.load_encoder()
+    a, b = ge2e.embed(enc, wavs), ge2e.embed(enc, wavs)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1, atol=1e-5)
+    same, cos = tasks.pair_scores(a, who)
+    assert cos[same].mean() > cos[~same].mean() + 0.05
+    assert tasks.equal_error_rate(same, cos) < 0.3
+    with pytest.raises(ValueError, match="too short"):
+        ge2e.embed(enc, [np.zeros(100, np.float32)])

@@ -306,24 +306,53 @@ def normalise_like(ds: SpeechSet, how: str, normaliser: Normaliser | None = None
 
 
 REAL_CLIPS = "/usr/share/pocketsphinx/test/data/librivox"
+# Two real speakers in Debian's pocketsphinx-testdata: five LibriVox clips of one reader (Sense and
+# Sensibility) and five clips of one AN4 (CMU) speaker reading card names: real-speech verification trials.
+REAL_SPEAKERS = {"librivox": (REAL_CLIPS, "transcription"),
+                 "an4-cards": ("/usr/share/pocketsphinx/test/data/cards", "cards.transcription")}
 
 
-def real_clips(folder: str = REAL_CLIPS, cfg: FeatureConfig = FeatureConfig()) -> SpeechSet | None:
-    """The LibriVox read-speech clips of Debian's ``pocketsphinx-testdata`` with their transcripts and
-    raw features (None when the package is not installed). Normalise them with :func:`normalise_like`
+def real_clips(folder: str = REAL_CLIPS, cfg: FeatureConfig = FeatureConfig(), *, transcription: str = "transcription",
+               speaker: str = "librivox") -> SpeechSet | None:
+    """The read-speech clips of one folder of Debian's ``pocketsphinx-testdata`` with their transcripts
+    and raw features (None when the package is not installed). Normalise them with :func:`normalise_like`
     and the synthetic data's statistics: the model must see them on the scale it was trained on."""
     from pathlib import Path
 
     from .features import load_audio
 
     root = Path(folder)
-    if not (root / "transcription").is_file():
+    if not (root / transcription).is_file():
         return None
     rows = []
-    for line in (root / "transcription").read_text().splitlines():
+    for line in (root / transcription).read_text().splitlines():
         m = re.match(r"<s>\s*(.*?)\s*</s>\s*\((.+)\)", line.strip())
         if m and (root / f"{m.group(2)}.wav").is_file():
-            rows.append({"text": m.group(1), "speaker": "librivox", "file": f"{m.group(2)}.wav"})
+            rows.append({"text": m.group(1), "speaker": speaker, "file": str(root / f"{m.group(2)}.wav")})
     table = pd.DataFrame(rows)
-    feats = [extract(load_audio(root / f, cfg), cfg) for f in table.file]
-    return SpeechSet("real", table, feats, "real")
+    feats = [extract(load_audio(f, cfg), cfg) for f in table.file]
+    return SpeechSet("real", table, feats, f"real-{speaker}")
+
+
+def real_speakers(cfg: FeatureConfig = FeatureConfig()) -> SpeechSet | None:
+    """Both real speakers' clips in one set (None unless both folders are there)."""
+    parts = [real_clips(folder, cfg, transcription=t, speaker=name) for name, (folder, t) in REAL_SPEAKERS.items()]
+    if any(p is None for p in parts):
+        return None
+    table = pd.concat([p.table for p in parts], ignore_index=True)
+    return SpeechSet("real-speakers", table, [f for p in parts for f in p.features], "real-" + "+".join(REAL_SPEAKERS))
+
+
+def real_waveforms(ds: SpeechSet, cfg: FeatureConfig = FeatureConfig()) -> list[np.ndarray]:
+    from .features import load_audio
+
+    return [load_audio(f, cfg) for f in ds.table.file]
+
+
+def waveforms(polarity: pd.DataFrame, cfg: DataConfig, name: str, rows) -> list[np.ndarray]:
+    """The synthetic waveforms of ``rows`` (indices) of set ``name``, re-synthesised from the plan
+    (deterministic: the same audio whose features the set holds)."""
+    table = plan_sets(polarity, cfg)[name].iloc[list(rows)]
+    jobs = list(zip(table.text, table._speaker, table._prosody))
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        return list(pool.map(lambda j: synthesise(*j), jobs))

@@ -1,5 +1,9 @@
 """CTAL: a language stream (BERT encoder + MLM head) and a text-referred audio stream.
 
+The language stream may be wider than the audio stream: it starts from a real text model
+(:mod:`.text`), whose shape ``text_config`` records; cross-attention reads its states through
+``kdim``/``vdim`` and the fusion projects them to the audio stream's width.
+
 The audio stream's layers are post-LN transformer layers built from ``torch.nn.MultiheadAttention``:
 bidirectional self-attention over frames (no causal mask — the paper's text; its released code
 builds a Hugging Face decoder, which masks the future), then cross-attention whose keys and values
@@ -35,6 +39,9 @@ class CTALConfig:
     cross_attention: bool = True  # False: the audio stream never reads the text (audio-only, concat baselines)
     modality: str = "both"  # which streams the fused representation uses
     fusion: str = "ctal"  # "ctal": tanh-projected pooled sums (the paper); "concat": [text; audio] (MDRE idea)
+    text_init: str = "none"  # the language stream's starting point (text.TEXT_MODELS)
+    text_weights: str = ""  # text.weights_hash of those starting weights: cache keys follow the weights
+    text_config: tuple = ()  # the pre-trained encoder's BertConfig as sorted (name, value) pairs; () = built here
 
     def __post_init__(self):
         if self.modality not in MODALITIES:
@@ -47,6 +54,21 @@ class CTALConfig:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def bert_config(self):
+        from transformers import BertConfig
+
+        if self.text_config:
+            return BertConfig(**dict(self.text_config), hidden_dropout_prob=self.dropout,
+                              attention_probs_dropout_prob=self.attention_dropout)
+        return BertConfig(vocab_size=self.vocab_size, hidden_size=self.hidden, num_hidden_layers=self.layers,
+                          num_attention_heads=self.heads, intermediate_size=self.intermediate,
+                          max_position_embeddings=self.max_text_len, hidden_dropout_prob=self.dropout,
+                          attention_probs_dropout_prob=self.attention_dropout, type_vocab_size=1)
+
+    @property
+    def text_hidden(self) -> int:
+        return dict(self.text_config).get("hidden_size", self.hidden)
+
 
 class AudioLayer(nn.Module):
     """Self-attention over frames, cross-attention to the text, feed-forward; residual + LayerNorm each."""
@@ -57,7 +79,9 @@ class AudioLayer(nn.Module):
         q = cfg.attention_dropout
         self.self_attn = nn.MultiheadAttention(h, cfg.heads, dropout=q, batch_first=True)
         self.norm1 = nn.LayerNorm(h)
-        self.cross_attn = nn.MultiheadAttention(h, cfg.heads, dropout=q, batch_first=True) if cfg.cross_attention else None
+        th = cfg.text_hidden
+        self.cross_attn = (nn.MultiheadAttention(h, cfg.heads, dropout=q, batch_first=True, kdim=th, vdim=th)
+                           if cfg.cross_attention else None)
         self.norm2 = nn.LayerNorm(h) if cfg.cross_attention else None
         self.ff = nn.Sequential(nn.Linear(h, cfg.intermediate), nn.GELU(), nn.Dropout(p), nn.Linear(cfg.intermediate, h))
         self.norm3 = nn.LayerNorm(h)
@@ -116,7 +140,7 @@ class Fusion(nn.Module):
         super().__init__()
         h = cfg.hidden
         self.cfg = cfg
-        self.text_proj, self.audio_proj = nn.Linear(h, h), nn.Linear(h, h)
+        self.text_proj, self.audio_proj = nn.Linear(cfg.text_hidden, h), nn.Linear(h, h)
         self.audio_score = nn.Linear(h, 1)
         width = {("ctal", "both"): 2 * h, ("concat", "both"): 4 * h}.get((cfg.fusion, cfg.modality), 2 * h)
         self.out = nn.Linear(width, h)
@@ -145,14 +169,14 @@ class Fusion(nn.Module):
 class CTAL(nn.Module):
     def __init__(self, cfg: CTALConfig):
         super().__init__()
-        from transformers import BertConfig, BertForMaskedLM
+        from transformers import BertModel
 
         self.cfg = cfg
-        bert = BertConfig(vocab_size=cfg.vocab_size, hidden_size=cfg.hidden, num_hidden_layers=cfg.layers,
-                          num_attention_heads=cfg.heads, intermediate_size=cfg.intermediate,
-                          max_position_embeddings=cfg.max_text_len, hidden_dropout_prob=cfg.dropout,
-                          attention_probs_dropout_prob=cfg.attention_dropout, type_vocab_size=1)
-        self.language = BertForMaskedLM(bert)  # .bert = the language stream, .cls = the MLM head
+        bert = cfg.bert_config()
+        if bert.vocab_size != cfg.vocab_size:
+            raise ValueError(f"vocab_size {cfg.vocab_size} differs from the text model's {bert.vocab_size}")
+        self.language = BertModel(bert, add_pooling_layer=False)  # the language stream
+        self.mlm_head = nn.Linear(bert.hidden_size, cfg.vocab_size)  # untied: a text model's head is copied as is
         self.audio = AudioStream(cfg)
         self.mam_head = MaskedAcousticHead(cfg)
         self.fusion = Fusion(cfg)
@@ -162,7 +186,7 @@ class CTAL(nn.Module):
         text = audio = None
         needs_text = self.cfg.modality != "audio"
         if needs_text or self.cfg.cross_attention:
-            text = self.language.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            text = self.language(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         if self.cfg.modality != "text":
             memory = text if self.cfg.cross_attention else None
             audio = self.audio(frames, frame_mask, memory, attention_mask if memory is not None else None)
@@ -170,11 +194,13 @@ class CTAL(nn.Module):
 
     def pretraining_losses(self, batch) -> dict[str, torch.Tensor]:
         """MLM cross-entropy on masked tokens + L1 on the masked entries of masked frames."""
-        text = self.language.bert(input_ids=batch["mlm_input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
-        losses = {}
-        if "mlm_labels" in batch and self.cfg.modality != "audio":
-            logits = self.language.cls(text)
-            losses["mlm"] = F.cross_entropy(logits.flatten(0, 1), batch["mlm_labels"].flatten(), ignore_index=-100)
+        losses, text = {}, None
+        mlm = "mlm_labels" in batch and self.cfg.modality != "audio"
+        if mlm or self.cfg.cross_attention:  # the audio-only model never runs the language stream
+            text = self.language(input_ids=batch["mlm_input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+        if mlm:
+            where = batch["mlm_labels"] != -100  # the head runs on masked tokens only (a 30k vocabulary is costly)
+            losses["mlm"] = F.cross_entropy(self.mlm_head(text[where]), batch["mlm_labels"][where])
         memory = text if self.cfg.cross_attention else None
         audio = self.audio(batch["masked_frames"], batch["frame_mask"], memory,
                            batch["attention_mask"] if memory is not None else None)
@@ -184,8 +210,8 @@ class CTAL(nn.Module):
         return losses
 
     def reconstruct(self, batch) -> torch.Tensor:
-        text = self.language.bert(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
-        memory = text if self.cfg.cross_attention else None
+        memory = (self.language(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+                  if self.cfg.cross_attention else None)
         audio = self.audio(batch["masked_frames"], batch["frame_mask"], memory,
                            batch["attention_mask"] if memory is not None else None)
         return self.mam_head(audio)

@@ -8,17 +8,10 @@ import pandas as pd
 import torch
 
 from ..book import tr
+from . import paper
 from .train import collate, to_device
 
-# Li+ 2021, Tables 1-3 (IEMOCAP, CMU-MOSEI, LibriSpeech): real corpora, not our synthetic ones.
-PAPER = pd.DataFrame({
-    "CTAL-base": {"WA": 0.7286, "UA": 0.7370, "Acc2": 0.8036, "F1": 0.8055, "MAE": 0.6061, "Corr": 0.6828, "EER": 0.0194},
-    "CTAL-large": {"WA": 0.7395, "UA": 0.7463, "Acc2": 0.8077, "F1": 0.8101, "MAE": 0.6027, "Corr": 0.6809, "EER": 0.0155},
-    "LSTM_alignment": {"WA": 0.6900, "UA": 0.7014},
-    "MDRE": {"WA": 0.6702, "UA": 0.6764},
-    "MulT": {"Acc2": 0.7966, "F1": 0.8008, "MAE": 0.6367, "Corr": 0.6292},
-    "RawNet": {"EER": 0.0253},
-}).T
+PAPER = paper.RESULTS  # Li+ 2021, Tables 1-3 (emnlp21/ctal/paper.py)
 METRICS = ["WA", "UA", "Acc2", "F1", "MAE", "Corr", "EER"]
 
 
@@ -69,15 +62,26 @@ def masked_reconstruction(model, ds, tokenizer, audio, lang: str, *, index: int 
     return fig
 
 
-def reconstruction_table(recon: dict[str, float], lang: str) -> pd.DataFrame:
-    names = {"ctal": tr(lang, "CTAL, bidirectional audio stream", "CTAL・双方向"),
-             "causal": tr(lang, "CTAL, causal audio stream (as the released code)", "CTAL・因果マスク（公開コードと同じ）"),
-             "audio": tr(lang, "audio stream only, no text", "音声ストリームのみ（テキストなし）")}
-    col = tr(lang, "masked-frame L1 on held-out utterances (lower is better)", "未学習の発話でのマスクフレーム L1（低いほど良い）")
-    return pd.DataFrame({col: {names[k]: round(v, 4) for k, v in recon.items()}})
+RECON_NAMES = {"ctal": ("CTAL, bidirectional audio stream", "CTAL・双方向"),
+               "causal": ("CTAL, causal audio stream (as the released code)", "CTAL・因果マスク（公開コードと同じ）"),
+               "audio": ("audio stream only, no text", "音声ストリームのみ（テキストなし）"),
+               "mean frame": ("trivial: the utterance's mean unmasked frame", "自明な予測：発話の非マスクフレームの平均"),
+               "interpolation": ("trivial: linear interpolation across each span", "自明な予測：区間をまたぐ線形補間")}
 
 
-VARIANT_JA = {"CTAL (pre-trained)": "CTAL（事前学習あり）", "CTAL (no pre-training)": "CTAL（事前学習なし）",
+def reconstruction_table(l1: pd.DataFrame, lang: str):
+    """Rows: models and trivial predictors; columns: mean L1 per pre-training seed (same masks everywhere)."""
+    out = l1.copy()
+    out.index = [tr(lang, *RECON_NAMES.get(k, (k, k))) for k in out.index]
+    out.columns = [tr(lang, f"L1, seed {c}", f"L1（シード {c}）") if isinstance(c, int) else c for c in out.columns]
+    note = tr(lang, "mean L1 on the masked entries of the held-out emotion utterances (lower is better); every row on "
+                    "the same masked spans",
+              "未学習の感情データの発話でマスクした要素の平均 L1（低いほど良い）。すべての行が同じマスク区間")
+    return out.style.format(precision=4, na_rep="–").set_caption(note)
+
+
+VARIANT_JA = {"CTAL (pre-trained)": "CTAL（事前学習あり）", "CTAL (no pre-training)": "CTAL（CTAL の事前学習なし）",
+              "GE2E (pre-trained speaker encoder)": "GE2E（学習済み話者エンコーダ）",
               "text only": "テキストのみ", "audio only": "音声のみ", "concat fusion (MDRE-like)": "連結融合（MDRE 風）"}
 
 
@@ -85,27 +89,36 @@ def variant_label(name: str, lang: str) -> str:
     return tr(lang, name, VARIANT_JA.get(name, name))
 
 
+COLUMNS = [("WA", ("emotion", "感情分類"), "WA ↑"), ("UA", ("emotion", "感情分類"), "UA ↑"),
+           ("Acc2", ("sentiment", "感情極性"), "Acc2 ↑"), ("F1", ("sentiment", "感情極性"), "F1 ↑"),
+           ("MAE", ("sentiment", "感情極性"), "MAE ↓"), ("Corr", ("sentiment", "感情極性"), "Corr ↑"),
+           ("Acc2_sign", ("sentiment", "感情極性"), ("Acc2, sign head ↑", "Acc2・符号ヘッド ↑")),
+           ("EER", ("speaker verif.", "話者照合"), ("EER synthetic ↓", "EER 合成 ↓")),
+           ("EER_real", ("speaker verif.", "話者照合"), ("EER real clips ↓", "EER 実録音 ↓"))]
+
+
 def results_table(ours: pd.DataFrame, lang: str, std: pd.DataFrame | None = None):
     """Ours (synthetic data; mean ± std over fine-tuning seeds when ``std`` is given) above the paper's
-    rows (IEMOCAP / CMU-MOSEI / LibriSpeech)."""
-    a = ours[METRICS].copy()
-    if std is not None:
-        a = a.map(lambda v: f"{v:.3f}") + " ± " + std[METRICS].reindex(a.index).map(lambda v: f"{v:.3f}")
+    rows (IEMOCAP / CMU-MOSEI / LibriSpeech). A column none of our rows has (no collapsed regression:
+    no sign head) is left out."""
+    cols = [c for c, _, _ in COLUMNS if c in ours.columns and ours[c].notna().any()]
+
+    def cell(v, s):
+        return "–" if pd.isna(v) else (f"{v:.3f}" if s is None or pd.isna(s) else f"{v:.3f} ± {s:.3f}")
+
+    a = pd.DataFrame({c: [cell(ours.loc[i, c], None if std is None or i not in std.index else std.loc[i, c])
+                          for i in ours.index] for c in cols}, index=ours.index)
     a.index = [f"{tr(lang, 'ours', '本実験')}: {variant_label(i, lang)}" for i in a.index]
-    b = PAPER[METRICS].copy()
+    b = PAPER.reindex(columns=cols).map(lambda v: "–" if pd.isna(v) else f"{v:.4f}")
     b.index = [f"{tr(lang, 'paper', '論文')}: {i}" for i in b.index]
-    if std is not None:
-        b = b.map(lambda v: "–" if pd.isna(v) else f"{v:.4f}")
     df = pd.concat([a, b])
-    df.columns = pd.MultiIndex.from_tuples(
-        [(tr(lang, "emotion", "感情分類"), "WA ↑"), (tr(lang, "emotion", "感情分類"), "UA ↑"),
-         (tr(lang, "sentiment", "感情極性"), "Acc2 ↑"), (tr(lang, "sentiment", "感情極性"), "F1 ↑"),
-         (tr(lang, "sentiment", "感情極性"), "MAE ↓"), (tr(lang, "sentiment", "感情極性"), "Corr ↑"),
-         (tr(lang, "speaker verif.", "話者照合"), "EER ↓")])
-    note = tr(lang, "ours: synthetic speech (this chapter); paper: Li+ 2021 Tables 1-3 on IEMOCAP, CMU-MOSEI, "
-                    "LibriSpeech — different data, not comparable in level",
-              "本実験：合成音声（本章）；論文：Li+ 2021 表1–3（IEMOCAP，CMU-MOSEI，LibriSpeech）— データが異なり水準は比較不可")
-    return df.style.format(precision=3, na_rep="–").set_caption(note)
+    head = {c: (tr(lang, *task), m if isinstance(m, str) else tr(lang, *m)) for c, task, m in COLUMNS}
+    df.columns = pd.MultiIndex.from_tuples([head[c] for c in cols])
+    note = tr(lang, "ours: synthetic speech (this chapter; real clips: two real speakers); paper: Li+ 2021 Tables 1-3 "
+                    "on IEMOCAP, CMU-MOSEI, LibriSpeech (emnlp21/ctal/paper.py) — different data, not comparable in level",
+              "本実験：合成音声（本章。実録音は実在の話者二人）；論文：Li+ 2021 表1–3（IEMOCAP，CMU-MOSEI，LibriSpeech。"
+              "emnlp21/ctal/paper.py）— データが異なり水準は比較不可")
+    return df.style.set_caption(note)
 
 
 def timing_table(timings: dict[str, float], lang: str) -> pd.DataFrame:
@@ -161,7 +174,7 @@ TASK_PANELS = [("WA", ("emotion: WA ↑", "感情分類：WA ↑")), ("Acc2", ("
                ("EER", ("speaker verification: EER ↓", "話者照合：EER ↓"))]
 
 
-def results_figure(per_seed: pd.DataFrame, chance: dict[str, float], lang: str):
+def results_figure(per_seed: pd.DataFrame, chance: dict[str, float], lang: str, references: dict | None = None):
     """One panel per task: each variant's mean over fine-tuning seeds (bar) and each seed (dot), chance dashed.
     ``per_seed``: rows (variant, seed), columns metrics."""
     variants = list(dict.fromkeys(per_seed.index.get_level_values(0)))
@@ -174,6 +187,10 @@ def results_figure(per_seed: pd.DataFrame, chance: dict[str, float], lang: str):
             vals = per_seed.loc[v, metric].to_numpy()
             ax.plot(vals, np.full(len(vals), i), "o", color="black", ms=3.5)
         ax.axvline(chance[metric], color="grey", ls="--", lw=1)
+        for label, (m, v) in (references or {}).items():  # e.g. GE2E's EER: a model we do not fine-tune
+            if m == metric:
+                ax.axvline(v, color="#c44e52", ls=":", lw=1.2)
+                ax.text(v, -0.6, " " + label, color="#c44e52", fontsize=8, va="bottom")
         ax.text(chance[metric], len(variants) - 0.45, tr(lang, " chance", " 偶然"), color="grey", fontsize=8, va="bottom")
         ax.set_title(tr(lang, *title), fontsize=10)
         ax.set_yticks(y, [variant_label(v, lang) for v in variants] if ax is axes[0] else [""] * len(variants))
@@ -181,3 +198,22 @@ def results_figure(per_seed: pd.DataFrame, chance: dict[str, float], lang: str):
         ax.invert_yaxis()
     fig.tight_layout()
     return fig
+
+
+TEXT_PROBE_COLS = {"book-mlm": ("book real-text MLM (frozen)", "本書の実テキスト MLM（凍結）"),
+                   "minilm": ("all-MiniLM-L6-v2 (frozen)", "all-MiniLM-L6-v2（凍結）"),
+                   "bag of words": ("bag of words", "単語袋")}
+TEXT_PROBE_ROWS = {"emotion (4)": ("4 emotions (ceiling 0.5 from text)", "4 感情（テキストからの上限 0.5）"),
+                   "valence": ("valence (text polarity)", "感情価（テキストの極性）"),
+                   "sentiment sign": ("sentiment sign (test split)", "感情極性の符号（テスト分割）")}
+
+
+def text_probe_table(df: pd.DataFrame, lang: str):
+    out = df.copy()
+    out.index = [tr(lang, *TEXT_PROBE_ROWS.get(i, (i, i))) for i in out.index]
+    out.columns = [tr(lang, *TEXT_PROBE_COLS.get(c, (c, c))) for c in out.columns]
+    note = tr(lang, "accuracy of a logistic regression on mean-pooled final hidden states (bag of words: binary counts); "
+                    "emotion folds over speaker groups as in the fine-tuning",
+              "最終層の隠れ状態の平均に対するロジスティック回帰の正解率（単語袋は二値の出現）。感情は fine-tuning と同じ"
+              "話者グループの分割")
+    return out.style.format(precision=3).set_caption(note)

@@ -122,3 +122,50 @@ def probe_table(by_normalisation: dict[str, dict[str, SpeechSet]], folds: int | 
     ch["speaker EER (audio)"] = 0.5
     df["chance"] = pd.Series(ch)
     return df
+
+
+def sentence_vectors(text_model, texts, batch_size: int = 64) -> np.ndarray:
+    """Mean of the encoder's final hidden states over each text's tokens (the frozen model, no training)."""
+    import torch
+
+    enc_model = text_model.encoder.eval()
+    out = []
+    with torch.no_grad():
+        for s in range(0, len(texts), batch_size):
+            enc = text_model.tokenizer(list(texts[s:s + batch_size]), padding=True, truncation=True, max_length=64,
+                                       return_tensors="pt")
+            h = enc_model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
+            m = enc["attention_mask"].unsqueeze(-1).to(h.dtype)
+            out.append(((h * m).sum(1) / m.sum(1)).numpy())
+    return np.concatenate(out).astype(np.float64)
+
+
+def text_model_probe(text_models: dict, emotion: SpeechSet, sentiment: SpeechSet, folds: int | None = None) -> pd.DataFrame:
+    """How much of the tasks' text each candidate language stream already holds, frozen: a logistic
+    regression on its sentence vectors (columns) beside the bag of words, for the four emotions and
+    the valence (speaker-group folds, as the fine-tuning) and the sentiment sign (train → test)."""
+    emo, val = emotion.table.label.to_numpy(), emotion.table.emotion.map(EMOTION_POLARITY).to_numpy()
+    groups = emotion.table.group.to_numpy()
+    tr = (sentiment.table.split == "train").to_numpy()
+    sign = (sentiment.table.score > 0).to_numpy()
+
+    def cv(x, y):
+        correct = total = 0
+        for g in sorted(np.unique(groups))[: folds or None]:
+            te = groups == g
+            correct += int((_lr(1.0).fit(x[~te], y[~te]).predict(x[te]) == y[te]).sum())
+            total += int(te.sum())
+        return correct / total
+
+    feats = {}
+    for name, tm in text_models.items():
+        feats[name] = (sentence_vectors(tm, list(emotion.table.text)), sentence_vectors(tm, list(sentiment.table.text)))
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vec = CountVectorizer(binary=True).fit(list(emotion.table.text) + list(sentiment.table.text[tr]))
+    feats["bag of words"] = (vec.transform(emotion.table.text).toarray(), vec.transform(sentiment.table.text).toarray())
+    out = {}
+    for name, (xe, xs) in feats.items():
+        out[name] = {"emotion (4)": cv(xe, emo), "valence": cv(xe, val),
+                     "sentiment sign": float((_lr(1.0).fit(xs[tr], sign[tr]).predict(xs[~tr]) == sign[~tr]).mean())}
+    return pd.DataFrame(out)

@@ -1,8 +1,10 @@
 """Fine-tuning CTAL and its baselines on the three tasks, and the tasks' metrics.
 
 Emotion: 4-way cross-entropy, WA (accuracy) and UA (mean per-class recall), cross-validated over
-speaker groups. Sentiment: L1 regression of a score in [-3, 3]; Acc2 and weighted F1 on its sign,
-MAE, Pearson r. Speaker verification: a speaker classifier on seen speakers; the held-out speakers'
+speaker groups. Sentiment: L1 regression of a score in [-3, 3]; as the released ``m2p_finetune.py``
+measures it, Acc2 and weighted F1 on the sign over the non-zero labels only, MAE and Pearson r over
+all. When the regression collapses to (nearly) one value, a second head is trained on the sign with
+cross-entropy and reported beside it as ``Acc2_sign``/``F1_sign``, never in place of it. Speaker verification: a speaker classifier on seen speakers; the held-out speakers'
 h_fuse embeddings are compared by cosine similarity, and the EER is read off scikit-learn's ROC.
 
 :func:`evaluate` runs one (variant, task, seed) and caches its metrics as a small JSON file under
@@ -29,9 +31,10 @@ from ..book.claims import write_atomic
 from ..book.paths import cache_dir
 from .data import EMOTIONS, SpeechSet
 from .model import CTAL, CTALConfig
-from .train import AudioSettings, collate, to_device
+from .text import TextModel
+from .train import AudioSettings, build, collate, param_groups, to_device
 
-FINETUNE_VERSION = "ctal-finetune-1"
+FINETUNE_VERSION = "ctal-finetune-2"  # 2: text-model language stream, m2p_finetune's Acc2, real-clip EER
 TASKS = ("emotion", "sentiment", "verification")
 
 # name → (config changes, which pre-trained model to start from or None)
@@ -73,13 +76,26 @@ def emotion_metrics(y, pred) -> dict[str, float]:
 
 
 def sentiment_metrics(y, pred) -> dict[str, float]:
+    """Acc2 and weighted F1 of the sign on the non-zero labels (m2p_finetune.py), MAE and Pearson r on all."""
     from scipy.stats import pearsonr
     from sklearn.metrics import accuracy_score, f1_score
 
     y, pred = np.asarray(y, float), np.asarray(pred, float)
+    if y.shape != pred.shape or not len(y):
+        raise ValueError(f"labels {y.shape} and predictions {pred.shape} must be equal, non-empty 1-d arrays")
+    nz = y != 0
+    if not nz.any():
+        raise ValueError("Acc2 needs at least one non-zero label")
     corr = pearsonr(y, pred).statistic if np.std(pred) > 0 else 0.0
-    return {"Acc2": accuracy_score(y > 0, pred > 0), "F1": f1_score(y > 0, pred > 0, average="weighted"),
+    return {"Acc2": accuracy_score(y[nz] > 0, pred[nz] > 0), "F1": f1_score(y[nz] > 0, pred[nz] > 0, average="weighted"),
             "MAE": float(np.abs(y - pred).mean()), "Corr": float(corr)}
+
+
+def collapsed(pred, y) -> bool:
+    """A regression that says (nearly) one thing: predictions spread under 5 % of the labels', or one sign
+    for at least 95 % of the items."""
+    pred, y = np.asarray(pred, float), np.asarray(y, float)
+    return bool(np.std(pred) < 0.05 * np.std(y) or max((pred > 0).mean(), (pred <= 0).mean()) >= 0.95)
 
 
 # ---- fine-tuning ---------------------------------------------------------------------------------
@@ -92,11 +108,14 @@ class FinetuneSettings:
     warmup: float = 0.1  # fraction of the steps with a linear warm-up, then cosine decay
     orthogonality: float = 0.1  # weight of |cos(text, audio)| (the paper's orthogonal regulariser)
     seed: int = 0
+    text_lr: float | None = None  # the language stream's learning rate; None = lr
 
 
-def make_variant(name: str, base: CTALConfig, pretrained: dict[str, CTAL]) -> CTAL:
+def make_variant(name: str, base: CTALConfig, pretrained: dict[str, CTAL], text: TextModel, seed: int = 0) -> CTAL:
+    """The variant's model: from its pre-trained CTAL, or (no CTAL pre-training) with the language
+    stream from the text model and everything else initialised from ``seed``."""
     changes, start = VARIANTS[name]
-    model = CTAL(replace(base, **changes))
+    model = build(replace(base, **changes), text, seed)
     if start is not None:
         if start not in pretrained:
             raise KeyError(f"variant {name!r} starts from the pre-trained model {start!r}; pass it in `pretrained`.")
@@ -139,7 +158,7 @@ def finetune(ctal: CTAL, train: SpeechSet, target: np.ndarray, loss: str, output
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
     model = TaskModel(copy.deepcopy(ctal), outputs).to(device).train()
-    opt = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=0.01)
+    opt = torch.optim.AdamW(param_groups(model, settings.lr, settings.text_lr, 0.01))
     steps = settings.epochs * len(_batches(len(train), settings.batch_size))
     sched = get_cosine_schedule_with_warmup(opt, int(settings.warmup * steps), max(steps, 1))
     y = torch.as_tensor(np.array(target))  # a copy: pandas may hand out a read-only view
@@ -192,26 +211,39 @@ def run_sentiment(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSetting
     tr, te = ds.subset(ds.table.split == "train"), ds.subset(ds.table.split == "test")
     m = finetune(ctal, tr, tr.table.score.to_numpy(np.float32), "l1", 1, tokenizer, settings, audio, device=device)
     out, _ = predict(m, te, tokenizer, audio, device=device)
-    return sentiment_metrics(te.table.score, out[:, 0].clip(-3, 3))
+    pred = out[:, 0].clip(-3, 3)
+    result = sentiment_metrics(te.table.score, pred) | {"collapsed": float(collapsed(pred, te.table.score))}
+    if result["collapsed"]:  # the sign as a classification, reported beside the regression's
+        m = finetune(ctal, tr, (tr.table.score > 0).to_numpy(np.int64), "ce", 2, tokenizer, settings, audio, device=device)
+        out, _ = predict(m, te, tokenizer, audio, device=device)
+        sign = sentiment_metrics(te.table.score, np.where(out.argmax(1) == 1, 1.0, -1.0))
+        result |= {"Acc2_sign": sign["Acc2"], "F1_sign": sign["F1"]}
+    return result
 
 
 def run_verification(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSettings(), audio=AudioSettings(), *,
-                     device="cpu") -> dict[str, float]:
-    """Speaker classification on seen speakers, then EER on pairs of held-out speakers' utterances."""
+                     real: SpeechSet | None = None, device="cpu") -> dict[str, float]:
+    """Speaker classification on seen speakers, then EER on pairs of held-out speakers' utterances
+    (and, with ``real``, on pairs of the real clips: ``EER_real``)."""
     tr, te = ds.subset(ds.table.split == "train"), ds.subset(ds.table.split == "test")
     classes = {s: i for i, s in enumerate(sorted(tr.table.speaker_id.unique()))}
     m = finetune(ctal, tr, tr.table.speaker_id.map(classes).to_numpy(), "ce", len(classes), tokenizer, settings,
                  audio, device=device)
     _, emb = predict(m, te, tokenizer, audio, device=device)
     same, cos = pair_scores(emb, te.table.speaker_id.to_numpy())
-    return {"EER": equal_error_rate(same, cos)}
+    result = {"EER": equal_error_rate(same, cos)}
+    if real is not None:
+        _, emb = predict(m, real, tokenizer, audio, device=device)
+        result["EER_real"] = equal_error_rate(*pair_scores(emb, real.table.speaker.to_numpy()))
+    return result
 
 
 RUNNERS = {"emotion": run_emotion, "sentiment": run_sentiment, "verification": run_verification}
 
 
 def result_key(variant: str, task: str, base: CTALConfig, ds: SpeechSet, tokenizer, settings: FinetuneSettings,
-               audio: AudioSettings, pretrained_key: str | None, folds: int | None) -> tuple[str, dict]:
+               audio: AudioSettings, pretrained_key: str | None, folds: int | None,
+               real_key: str | None = None) -> tuple[str, dict]:
     """(hash, the specification it hashes) of one fine-tuning result."""
     from ..pretraining.tokenizer import tokenizer_fingerprint
 
@@ -219,7 +251,7 @@ def result_key(variant: str, task: str, base: CTALConfig, ds: SpeechSet, tokeniz
     spec = {"version": FINETUNE_VERSION, "variant": variant, "task": task,
             "model": replace(base, **changes).as_dict(), "settings": asdict(settings), "audio": asdict(audio),
             "data": ds.key, "tokenizer": tokenizer_fingerprint(tokenizer), "pretrained": pretrained_key,
-            "folds": folds if task == "emotion" else None}
+            "folds": folds if task == "emotion" else None, "real": real_key if task == "verification" else None}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20], spec
 
 
@@ -234,11 +266,12 @@ def _read_result(path, spec) -> dict[str, float] | None:
         return None
 
 
-def evaluate(variant: str, task: str, base: CTALConfig, pretrained: dict[str, CTAL], ds: SpeechSet, tokenizer,
+def evaluate(variant: str, task: str, base: CTALConfig, pretrained: dict[str, CTAL], ds: SpeechSet, text: TextModel,
              settings: FinetuneSettings = FinetuneSettings(), audio: AudioSettings = AudioSettings(), *,
-             folds: int | None = None, device="cpu") -> dict[str, float]:
+             folds: int | None = None, real: SpeechSet | None = None, device="cpu") -> dict[str, float]:
     """Fine-tune ``variant`` on ``task`` (from ``pretrained`` where the variant starts from a pre-trained
-    model) and return the task's metrics, from the cache when it has them."""
+    model, else with the language stream from ``text``) and return the task's metrics, from the cache
+    when it has them. ``real``: real clips whose pairs verification also scores."""
     if task not in RUNNERS:
         raise ValueError(f"task must be one of {TASKS}, not {task!r}")
     _, start = VARIANTS[variant]
@@ -250,13 +283,14 @@ def evaluate(variant: str, task: str, base: CTALConfig, pretrained: dict[str, CT
         if pkey is None:
             raise ValueError(f"the pre-trained model {start!r} has no pretrain_key (use train.pretrain()); "
                              "without it the fine-tuning result cannot be cached safely.")
-    key, spec = result_key(variant, task, base, ds, tokenizer, settings, audio, pkey, folds)
+    tokenizer = text.tokenizer
+    key, spec = result_key(variant, task, base, ds, tokenizer, settings, audio, pkey, folds,
+                           None if real is None else real.key)
     path = cache_dir("ctal", "finetune") / f"{task}-{key}.json"
     result = _read_result(path, spec)
     if result is None:
-        torch.manual_seed(settings.seed)  # the initialisation of what is not pre-trained
-        model = make_variant(variant, base, pretrained)
-        kwargs = {"folds": folds} if task == "emotion" else {}
+        model = make_variant(variant, base, pretrained, text, settings.seed)
+        kwargs = {"folds": folds} if task == "emotion" else ({"real": real} if task == "verification" and real else {})
         result = {k: float(v) for k, v in RUNNERS[task](model, ds, tokenizer, settings, audio, device=device,
                                                          **kwargs).items()}
         write_atomic(path, json.dumps({"spec": spec, "result": result}, indent=1).encode("utf-8"))

@@ -17,8 +17,9 @@ from ..pretraining.objectives import MLM
 from ..pretraining.tokenizer import tokenizer_fingerprint
 from .data import SpeechSet
 from .model import CTAL, CTALConfig
+from .text import TextModel, init_language_stream
 
-TRAIN_VERSION = "ctal-train-1"
+TRAIN_VERSION = "ctal-train-2"  # 2: the language stream starts from a text model (text.py)
 
 
 def span_mask(length: int, rng: np.random.Generator, rate: float = 0.15, span: tuple[int, int] = (20, 50)) -> np.ndarray:
@@ -93,6 +94,26 @@ class PretrainSettings:
     weight_decay: float = 0.01
     seed: int = 0
     mlm: bool = True  # False: masked acoustic modelling only (the audio-only baseline)
+    text_lr: float | None = None  # the language stream's learning rate (a pre-trained one needs less); None = lr
+
+
+def param_groups(model, lr: float, text_lr: float | None, weight_decay: float) -> list[dict]:
+    """AdamW groups: the language stream at ``text_lr`` (when given), everything else at ``lr``."""
+    text = [p for n, p in model.named_parameters() if ".language." in f".{n}" and p.requires_grad]
+    ids = {id(p) for p in text}
+    rest = [p for p in model.parameters() if id(p) not in ids and p.requires_grad]
+    groups = [{"params": rest, "lr": lr, "weight_decay": weight_decay}]
+    if text:
+        groups.append({"params": text, "lr": lr if text_lr is None else text_lr, "weight_decay": weight_decay})
+    return groups
+
+
+def build(cfg: CTALConfig, text: TextModel, seed: int) -> CTAL:
+    """A CTAL whose language stream holds ``text``'s weights; the rest initialised from ``seed``."""
+    torch.manual_seed(seed)
+    model = CTAL(cfg)
+    init_language_stream(model, text)
+    return model
 
 
 def _key(cfg: CTALConfig, settings: PretrainSettings, audio: AudioSettings, ds: SpeechSet, tokenizer) -> str:
@@ -105,7 +126,7 @@ def _load(folder, cfg: CTALConfig):
     from safetensors.torch import load_model
 
     model = CTAL(cfg)
-    load_model(model, str(folder / "model.safetensors"))  # tied MLM weights: save_model/load_model handle them
+    load_model(model, str(folder / "model.safetensors"))
     return model, pd.read_csv(folder / "log.csv")
 
 
@@ -113,7 +134,7 @@ def to_device(batch: dict, device) -> dict:
     return {k: v.to(device) for k, v in batch.items()}
 
 
-def pretrain(cfg: CTALConfig, ds: SpeechSet, tokenizer, settings: PretrainSettings = PretrainSettings(),
+def pretrain(cfg: CTALConfig, ds: SpeechSet, text: TextModel, settings: PretrainSettings = PretrainSettings(),
              audio: AudioSettings = AudioSettings(), *, device="cpu", progress: bool = True):
     """Pre-train CTAL on ``ds`` (or load it from the cache). Returns (model in eval mode, log)."""
     from safetensors.torch import save_model
@@ -121,17 +142,19 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, tokenizer, settings: PretrainSettin
     from transformers import get_linear_schedule_with_warmup
 
     device = torch.device(device)
+    tokenizer = text.tokenizer
     key = _key(cfg, settings, audio, ds, tokenizer)
     folder = entry_dir(key)
     if is_valid(folder):
         model, log = _load(folder, cfg)
+        print(f"loaded pre-trained {cfg.text_init} CTAL ({'causal' if cfg.causal_audio else 'bidirectional'}, "
+              f"{cfg.modality}, seed {settings.seed}) from the cache: trained in {log.seconds.iloc[-1]:.0f} s")
         model.pretrain_key = key  # fine-tuning results starting from this model are cached under it
         return model.to(device).eval(), log
-    torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
     gen = torch.Generator().manual_seed(settings.seed)
-    model = CTAL(cfg).to(device).train()
-    opt = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
+    model = build(cfg, text, settings.seed).to(device).train()
+    opt = torch.optim.AdamW(param_groups(model, settings.lr, settings.text_lr, settings.weight_decay))
     sched = get_linear_schedule_with_warmup(opt, int(settings.warmup * settings.steps), settings.steps)
     mlm, rows, t0 = MLM(), [], time.perf_counter()
     for step in tqdm(range(1, settings.steps + 1), desc="pre-train CTAL", disable=not progress):
@@ -150,6 +173,8 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, tokenizer, settings: PretrainSettin
         sched.step()
         rows.append({"step": step, **{k: float(v.detach()) for k, v in losses.items()}, "seconds": time.perf_counter() - t0})
     log = pd.DataFrame(rows)
+    print(f"pre-trained {cfg.text_init} CTAL ({'causal' if cfg.causal_audio else 'bidirectional'}, "
+          f"{cfg.modality}, seed {settings.seed}): {settings.steps} steps in {log.seconds.iloc[-1]:.0f} s")
     model = model.eval()
     with EntryWriter(key) as tmp:
         save_model(model.cpu(), str(tmp / "model.safetensors"))
@@ -161,18 +186,73 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, tokenizer, settings: PretrainSettin
     return model, log
 
 
+def interpolate_masked(frames: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """(T, D) frames with the ``mask``ed steps replaced by a straight line between the nearest unmasked
+    steps either side of each span (the nearest one alone at an edge of the utterance)."""
+    known, pos = np.flatnonzero(~mask), np.flatnonzero(mask)
+    if len(known) == 0:
+        raise ValueError("every step is masked: nothing to interpolate from")
+    out = frames.copy()
+    j = np.searchsorted(known, pos)
+    left, right = known[np.clip(j - 1, 0, len(known) - 1)], known[np.clip(j, 0, len(known) - 1)]
+    left = np.where(j == 0, right, left)
+    right = np.where(j == len(known), left, right)
+    w = np.where(right > left, (pos - left) / np.maximum(right - left, 1), 0.0)[:, None]
+    out[pos] = (1 - w) * frames[left] + w * frames[right]
+    return out
+
+
+def trivial_predictions(batch: dict) -> dict[str, torch.Tensor]:
+    """Two predictors that read only the unmasked frames of each utterance: its mean frame, and linear
+    interpolation across each masked span; same shape as the model's reconstruction."""
+    frames, mam, valid = (batch[k].cpu().numpy() for k in ("frames", "mam_mask", "frame_mask"))
+    mean, interp = np.zeros_like(frames), np.zeros_like(frames)
+    for b in range(len(frames)):
+        n = int(valid[b].sum())
+        f, m = frames[b, :n], mam[b, :n]
+        mean[b, :n] = f[~m].mean(0)
+        interp[b, :n] = interpolate_masked(f, m)
+    return {"mean frame": torch.from_numpy(mean), "interpolation": torch.from_numpy(interp)}
+
+
 @torch.no_grad()
+def reconstruction_scores(models: dict[str, CTAL], ds: SpeechSet, tokenizer, audio: AudioSettings = AudioSettings(),
+                          *, seed: int = 1, batch_size: int = 32, device="cpu") -> pd.DataFrame:
+    """Per utterance, the summed absolute error on masked entries of each model and of the trivial
+    predictors (:func:`trivial_predictions`), and the number of masked entries: every column is
+    measured on the same masks, drawn once from ``seed``. Mean L1 = column sum / ``entries`` sum."""
+    rng = np.random.default_rng(seed)
+    max_len = min(m.cfg.max_text_len for m in models.values())
+    rows = []
+    for s in range(0, len(ds), batch_size):
+        batch = collate(ds, range(s, min(s + batch_size, len(ds))), tokenizer, audio, max_text_len=max_len, rng=rng)
+        preds = {name: m.eval().reconstruct(to_device(batch, device)).cpu() for name, m in models.items()}
+        preds |= trivial_predictions(batch)
+        sel = batch["mam_mask"].unsqueeze(-1).expand_as(batch["frames"])
+        rows.append(pd.DataFrame({"entries": sel.sum((1, 2)).numpy(),
+                                  **{k: ((p - batch["frames"]).abs() * sel).sum((1, 2)).numpy() for k, p in preds.items()}}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def mean_l1(scores: pd.DataFrame) -> pd.Series:
+    """Mean L1 per model or predictor from :func:`reconstruction_scores`."""
+    return scores.drop(columns="entries").sum() / scores.entries.sum()
+
+
+def bootstrap_ratio(scores: pd.DataFrame, a: str, b: str, *, draws: int = 2000, alpha: float = 0.01,
+                    seed: int = 0) -> tuple[float, float, float]:
+    """L1(a) / L1(b) and its (1 − alpha) bootstrap interval over utterances (the same resample for both)."""
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(len(scores), size=(draws, len(scores)))
+    ea, eb = scores[a].to_numpy()[idx].sum(1), scores[b].to_numpy()[idx].sum(1)
+    ratio = ea / eb
+    lo, hi = np.quantile(ratio, [alpha / 2, 1 - alpha / 2])
+    return float(scores[a].sum() / scores[b].sum()), float(lo), float(hi)
+
+
 def reconstruction_l1(model: CTAL, ds: SpeechSet, tokenizer, audio: AudioSettings = AudioSettings(), *,
                       seed: int = 1, batch_size: int = 32, device="cpu") -> float:
     """Mean L1 on masked entries of held-out utterances (fixed masks from ``seed``): lower is better."""
-    model.eval()
-    rng = np.random.default_rng(seed)
-    total, count = 0.0, 0
-    for s in range(0, len(ds), batch_size):
-        batch = to_device(collate(ds, range(s, min(s + batch_size, len(ds))), tokenizer, audio,
-                                  max_text_len=model.cfg.max_text_len, rng=rng), device)
-        recon = model.reconstruct(batch)
-        sel = batch["mam_mask"].unsqueeze(-1).expand_as(recon)
-        total += float((recon[sel] - batch["frames"][sel]).abs().sum())
-        count += int(sel.sum())
-    return total / max(count, 1)
+    scores = reconstruction_scores({"model": model}, ds, tokenizer, audio, seed=seed, batch_size=batch_size,
+                                   device=device)
+    return float(mean_l1(scores)["model"])

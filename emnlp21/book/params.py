@@ -55,7 +55,9 @@ DRY_RUN_FACTOR = 1000
 STEPS = {"steps", "grammar_steps", "grammar_agreement_steps", "pretrain_steps", "benchmark_steps", "timing_steps"}
 EPOCHS = {"finetune_max_epochs", "finetune_patience", "finetune_epochs"}
 SIZE_FLOORS = {
-    "max_words": 30_000, "corpus_max_words": 30_000, "corpus_words": 60_000, "heldout_tokens": 2048,
+    "max_words": 30_000, "corpus_max_words": 30_000,
+    "corpus_words": 1_000_000,  # Wei+: the full grid needs 75 controlled verbs; 60k words held 67 candidates
+    "heldout_tokens": 2048,
     "n_train": 40, "n_eval": 40, "n_pairs": 16, "bootstrap": 20, "leak_sentences": 200, "pll_sentences": 8,
     "grammar_sentences": 2000, "grammar_probe_items": 20, "grammar_mri_inits": 2, "heldout_sentences": 500,
     "pretrain_utterances": 16, "emotion_utterances": 40, "sentiment_utterances": 40,

@@ -317,6 +317,7 @@ task_sets = {"emotion": sets["emotion"], "sentiment": sets["sentiment"], "verifi
 t0 = time.perf_counter()
 rows = []
 for variant in book.progress(list(tasks.VARIANTS), desc="fine-tune"):
+    t1 = time.perf_counter()
     for seed in seeds:
         ft = tasks.FinetuneSettings(epochs=P.finetune_epochs, batch_size=P.batch_size, lr=P.finetune_lr, seed=seed,
                                     text_lr=P.finetune_text_lr)
@@ -325,6 +326,7 @@ for variant in book.progress(list(tasks.VARIANTS), desc="fine-tune"):
             row.update(tasks.evaluate(variant, task, base, pretrained, ds, tm, ft, audio, folds=P.cv_folds,
                                       real=real_norm, device=device))
         rows.append(row)
+    timings[f"fine-tuning: {variant} ({len(seeds)} seeds, 3 tasks; 0 if cached)"] = time.perf_counter() - t1
 timings["fine-tuning"] = time.perf_counter() - t0
 per_seed = pd.DataFrame(rows).set_index(["variant", "seed"])
 

@@ -23,8 +23,8 @@
 # the first character of the masked token?). The paper reports that these objectives "achieve
 # comparable or better performance to MLM" on GLUE with a BERT-base encoder, the best of them losing
 # only 1 % of GLUE with BERT-medium (abstract); the talk singles out Shuffle+Random as at least as
-# good as MLM and more data- and compute-efficient (slide 20). Here all six objectives pre-train the
-# same small encoder on the same text for the same number of steps, and the fine-tuning suite
+# good as MLM and more data- and compute-efficient (slide 20). Here the objectives (four at the quick profile, all six in
+# the full one) pre-train the same small encoder on the same text for the same number of steps, and the fine-tuning suite
 # compares them, with a randomly initialised encoder as the floor.
 # :::
 #
@@ -39,7 +39,7 @@
 # です。論文は，BERT-base のエンコーダでこれらの目的関数が GLUE で「MLM と同等以上の性能」を示し，
 # BERT-medium でも最良の目的関数は GLUE で 1 % しか下がらないと報告しています（アブストラクト）。
 # 講演は Shuffle+Random を取り上げ，MLM と同等以上で，データ効率・計算効率も良いと紹介しました
-# （スライド 20）。この章では 6 つの目的関数で同じ小さなエンコーダを同じテキスト・同じステップ数だけ
+# （スライド 20）。この章では目的関数（quick プロファイルでは 4 つ，full では 6 つすべて）で同じ小さなエンコーダを同じテキスト・同じステップ数だけ
 # 事前学習し，fine-tuning スイートで比べます。ランダム初期化のエンコーダを下限として並べます。
 # :::
 
@@ -269,7 +269,7 @@ claims.table()
 # and office) whose words co-occur, agreement, attractors and passives. Its tasks are **topic**
 # (which field; training and test sentences use disjoint halves of the content words, so only what
 # pre-training taught about the unseen words helps) and **word_order** (as generated or shuffled in
-# windows of three). The six objectives are pre-trained there with the same schedule as that
+# windows of three). The profile's objectives are pre-trained there with the same schedule as that
 # chapter's natural-order model (which is this MLM model: one cache entry), with intermediate
 # checkpoints for the compute curve.
 # :::
@@ -283,7 +283,7 @@ claims.table()
 # 同じ大きさのモデルが 1 分ほどで学習します。共起する語をもつ 2 つの分野 (農場と職場)，数の一致，誘引名詞，
 # 受動態を含みます。タスクは **topic** (分野の判定。学習文とテスト文は内容語の互いに素な半分を使うので，
 # 未見の語について事前学習で得た知識だけが役立つ) と **word_order** (生成されたままか，3 語の窓内で
-# 入れ替えたか) です。6 つの目的関数を，あの章の自然語順モデル (この MLM モデルと同一のキャッシュ) と
+# 入れ替えたか) です。プロファイルの目的関数を，あの章の自然語順モデル (この MLM モデルと同一のキャッシュ) と
 # 同じ学習設定で事前学習し，計算量の曲線のために途中チェックポイントを残します。
 # :::
 

@@ -239,7 +239,8 @@ def test_notebook_runs_end_to_end_in_miniature(tmp_path, monkeypatch):
     import papermill
 
     papermill.execute_notebook(str(nb), str(tmp_path / "out.ipynb"), cwd=str(root), progress_bar=False,
-                               parameters={"sinha": {"max_words": 100_000, "steps": 20, "n_train": 200,
+                               parameters={"sinha": {"max_words": 100_000, "steps": 20, "checkpoint_steps": [10],
+                                                     "n_train": 200,
                                                      "n_eval": 100, "finetune_seeds": [0],
                                                      "variants": ["MN", "M2", "M1", "MNP", "MUG", "MRI"],
                                                      "finetune_max_epochs": 2, "finetune_patience": 1,

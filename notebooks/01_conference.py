@@ -43,14 +43,11 @@ from emnlp21 import book
 # Parameters first: the import of emnlp21.conference below would hide an injected `conference` section.
 P = book.parameters("conference", globals())
 
-import matplotlib.pyplot as plt  # noqa: E402
-
 from emnlp21 import conference  # noqa: E402
 
 book.use_theme()
 claims = book.Claims("conference", P.profile)
 stats = conference.statistics("EMNLP")
-STATUS = {"organiser": ("organiser document", "主催者の文書"), "tracker": ("community tracker only", "集計サイトのみ")}
 stats[["year", "submissions", "accepted_long", "accepted_short", "accepted_total", "findings_accepted", "status"]]
 
 # %% [markdown]
@@ -72,24 +69,7 @@ stats[["year", "submissions", "accepted_long", "accepted_short", "accepted_total
 TALK_INCREASES = [813, 645, 483, 241]  # the talk's slide on submissions
 TALK_PERCENTS = [57, 29, 17, 7]
 growth = conference.growth(stats, 2017, 2021)
-
-
-def draw_submissions(lang):
-    fig, ax = plt.subplots(figsize=(7.5, 4))
-    sub = stats[stats.year.between(2014, 2023)]
-    colors = ["#4C72B0" if y <= 2021 else "#A0A0A0" for y in sub.year]
-    ax.bar(sub.year, sub.submissions, color=colors)
-    for _, row in growth.iterrows():
-        ax.annotate(f"+{row.increase:,} (+{row.increase_pct:.0f}%)", (row.year, row.submissions),
-                    ha="center", va="bottom", fontsize=9, xytext=(0, 3), textcoords="offset points")
-    ax.set_xticks(sub.year)
-    ax.set_xlabel(book.tr(lang, "year", "年"))
-    ax.set_ylabel(book.tr(lang, "reviewed submissions", "査読された投稿数"))
-    ax.set_title(book.tr(lang, "EMNLP submissions (grey: after the talk)", "EMNLP の投稿数（灰色は講演より後）"))
-    return fig
-
-
-book.show_figure(draw_submissions, "conference-submissions")
+book.show_figure(lambda lang: conference.draw_submissions(stats, growth, lang), "conference-submissions")
 growth
 
 # %%
@@ -138,28 +118,7 @@ book.show_text(
 LOW, HIGH = 0.22, 0.25
 band = conference.years_in_band(stats, LOW, HIGH)
 first, last = conference.longest_run(band.year, band.in_band)
-
-
-def draw_acceptance(lang):
-    fig, ax = plt.subplots(figsize=(7.5, 4))
-    ax.axhspan(100 * LOW, 100 * HIGH, color="#55A868", alpha=0.15,
-               label=book.tr(lang, "the talk's 22–25 %", "講演の 22〜25 %"))
-    for status, marker in (("organiser", "o"), ("tracker", "s")):
-        part = band[band.status == status]
-        ax.plot(part.year, 100 * part.acceptance_rate, marker, ms=8, ls="none",
-                label=book.tr(lang, *STATUS[status]))
-    ax.plot(band.year, 100 * band.acceptance_rate, color="grey", lw=1, zorder=0)
-    ax.axvspan(first - 0.4, last + 0.4, color="grey", alpha=0.08)
-    ax.set_xticks(band.year)
-    ax.set_ylabel(book.tr(lang, "acceptance rate (%)", "採択率 (%)"))
-    ax.set_xlabel(book.tr(lang, "year", "年"))
-    ax.set_title(book.tr(lang, f"EMNLP acceptance rate: in the band {first}–{last}",
-                         f"EMNLP の採択率：{first}〜{last} 年は帯の中"))
-    ax.legend(loc="upper right", fontsize=9)
-    return fig
-
-
-book.show_figure(draw_acceptance, "conference-acceptance")
+book.show_figure(lambda lang: conference.draw_acceptance(band, LOW, HIGH, (first, last), lang), "conference-acceptance")
 outside = band[~band.in_band]
 run_rates = 100 * band.set_index("year").loc[first:last].acceptance_rate
 claims.add(
@@ -188,28 +147,7 @@ claims.add(
 # :::
 
 # %%
-def draw_long_short(lang):
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    ls = stats.dropna(subset=["acceptance_rate_long", "acceptance_rate_short"])
-    axes[0].plot(ls.year, 100 * ls.acceptance_rate_long, "o-", label=book.tr(lang, "long", "ロング"))
-    axes[0].plot(ls.year, 100 * ls.acceptance_rate_short, "s-", label=book.tr(lang, "short", "ショート"))
-    axes[0].set_ylabel(book.tr(lang, "acceptance rate (%)", "採択率 (%)"))
-    axes[0].set_title(book.tr(lang, "long vs short", "ロング対ショート"))
-    axes[0].legend()
-    fi = stats.dropna(subset=["findings_accepted"])
-    axes[1].bar(fi.year, fi.accepted_total, label=book.tr(lang, "main conference", "本会議"))
-    axes[1].bar(fi.year, fi.findings_accepted, bottom=fi.accepted_total, label="Findings")
-    axes[1].set_xticks(fi.year)
-    axes[1].set_ylabel(book.tr(lang, "accepted papers", "採択論文数"))
-    axes[1].set_title(book.tr(lang, "main conference and Findings", "本会議と Findings"))
-    axes[1].legend()
-    for ax in axes:
-        ax.set_xlabel(book.tr(lang, "year", "年"))
-    fig.tight_layout()
-    return fig
-
-
-book.show_figure(draw_long_short, "conference-long-short-findings")
+book.show_figure(lambda lang: conference.draw_long_short(stats, lang), "conference-long-short-findings")
 y21 = stats.set_index("year").loc[2021]
 book.show_text(
     en=f"In 2021, {y21.accepted_long:.0f} long and {y21.accepted_short:.0f} short papers were accepted "
@@ -242,30 +180,7 @@ book.show_text(
 named = conference.tracks().set_index("track")
 programme = conference.schedule()
 slots = conference.oral_sessions_per_track(programme)
-
-
-def draw_tracks(lang):
-    fig, ax = plt.subplots(figsize=(8, 6))
-    order = slots.sort_values(ascending=True)
-    ax.barh(order.index, order.values, color="#C0C0C0")
-    for i, track in enumerate(order.index):
-        marks = []
-        if track in named.index and named.loc[track, "named_by_program_chairs"] == "yes":
-            marks.append(book.tr(lang, "PC chairs", "PC 委員長"))
-        if track in named.index and named.loc[track, "named_in_talk"] == "yes":
-            marks.append(book.tr(lang, "talk", "講演"))
-        if marks:
-            ax.barh(track, order[track], color="#4C72B0")
-            ax.text(order[track] + 0.1, i, " + ".join(marks), va="center", fontsize=9)
-    ax.set_xlabel(book.tr(lang, "90-minute oral slots in the main programme", "本会議プログラムの 90 分オーラル枠数"))
-    ax.set_title(book.tr(lang, "EMNLP 2021 tracks: oral slots and who called them popular",
-                         "EMNLP 2021 のトラック：オーラル枠数と「人気」と述べた出典"))
-    ax.tick_params(axis="y", labelsize=8)
-    fig.tight_layout()
-    return fig
-
-
-book.show_figure(draw_tracks, "conference-tracks")
+book.show_figure(lambda lang: conference.draw_tracks(slots, named, lang), "conference-tracks")
 talk_tracks = set(named.index[named.named_in_talk == "yes"])
 pc_tracks = set(named.index[named.named_by_program_chairs == "yes"])
 top4 = set(slots.sort_values(ascending=False).index[:4])

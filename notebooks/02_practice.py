@@ -44,8 +44,6 @@ profile = "quick"
 
 # %%
 from emnlp21 import book, conference
-import matplotlib.pyplot as plt
-import pandas as pd
 
 P = book.parameters("practice", globals())
 book.use_theme()
@@ -54,46 +52,9 @@ programme = conference.schedule(P.timezone_local, P.timezone_reader)
 P
 
 # %%
-KIND_COLORS = {"plenary": "#8172B2", "oral": "#4C72B0", "virtual poster": "#DD8452"}
-KIND_NAMES = {"plenary": ("plenary", "全体"), "oral": ("oral sessions (Zoom + room)", "オーラル (Zoom + 会場)"),
-              "virtual poster": ("virtual posters (Gather.town)", "バーチャルポスター (Gather.town)")}
 TALK_WINDOW = (22.0, 34.0)  # 22:00 to 10:00 the next morning, as hours from the evening's midnight
-OFFSET = (programme.start_reader.iloc[0].utcoffset() - programme.start.iloc[0].utcoffset()).total_seconds() / 3600
-
-
-def evening_hours(t):
-    h = conference.hours_since_midnight(t)
-    return h if h >= 12 else h + 24
-
-
-def draw_clock(lang):
-    fig, ax = plt.subplots(figsize=(10.5, 3.6))
-    days = sorted(programme.date.unique())
-    for row, day in enumerate(days):
-        for _, ev in programme[programme.date == day].iterrows():
-            start, end = evening_hours(ev.start_reader), evening_hours(ev.end_reader)
-            ax.barh(row, end - start, left=start, color=KIND_COLORS[ev.kind], edgecolor="white", height=0.6)
-    ax.axvspan(*TALK_WINDOW, color="#55A868", alpha=0.12)
-    ax.set_yticks(range(len(days)))
-    ax.set_yticklabels([book.tr(lang, f"Nov {d[-2:]} (venue)", f"11月{int(d[-2:])}日 (現地)") for d in days])
-    ax.invert_yaxis()
-    ticks = list(range(18, 37, 2))
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([f"{t % 24:02d}:00" for t in ticks])
-    ax.set_xlim(18, 36)
-    ax.set_xlabel(book.tr(lang, f"time in {P.timezone_reader} (green: the talk's 22:00–10:00)",
-                          f"{P.timezone_reader} の時刻（緑：講演の 22:00〜10:00）"))
-    top = ax.secondary_xaxis("top", functions=(lambda x: x - OFFSET, lambda x: x + OFFSET))
-    top.set_xticks([t - OFFSET for t in ticks])
-    top.set_xticklabels([f"{int(t - OFFSET) % 24:02d}:00" for t in ticks])
-    top.set_xlabel(book.tr(lang, f"time at the venue ({P.timezone_local})", f"現地時刻 ({P.timezone_local})"))
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in KIND_COLORS.values()]
-    ax.legend(handles, [book.tr(lang, *KIND_NAMES[k]) for k in KIND_COLORS], loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-book.show_figure(draw_clock, "practice-clock")
+book.show_figure(lambda lang: conference.draw_clock(programme, TALK_WINDOW, (P.timezone_local, P.timezone_reader), lang),
+                 "practice-clock")
 
 # %% [markdown]
 # :::{lang} en
@@ -109,13 +70,9 @@ book.show_figure(draw_clock, "practice-clock")
 # %%
 first, last = conference.reader_window(programme)
 minutes = (programme.end - programme.start).dt.total_seconds() / 60
-inside = [max(0.0, min(evening_hours(e), TALK_WINDOW[1]) - max(evening_hours(s), TALK_WINDOW[0])) * 60
+inside = [max(0.0, min(conference.evening_hours(e), TALK_WINDOW[1]) - max(conference.evening_hours(s), TALK_WINDOW[0])) * 60
           for s, e in zip(programme.start_reader, programme.end_reader)]
 share = sum(inside) / minutes.sum()
-
-
-def hhmm(hours):
-    return f"{int(hours) % 24:02d}:{round(hours % 1 * 60):02d}"
 
 
 claims.add(
@@ -123,8 +80,8 @@ claims.add(
     en="For participants in Japan, the events fell between 22:00 and 10:00.",
     ja="日本からの参加者にとって，イベントは 22:00〜10:00 に集中した。",
     paper=("22:00–10:00 JST", "日本時間 22:00〜10:00"), source=("talk, slide on the schedule", "講演，日程のスライド"),
-    ours=(f"{hhmm(first)}–{hhmm(last)} JST; {100 * share:.0f} % of programme time inside 22:00–10:00",
-          f"日本時間 {hhmm(first)}〜{hhmm(last)}。予定時間の {100 * share:.0f} % が 22:00〜10:00 に入る"),
+    ours=(f"{conference.hhmm(first)}–{conference.hhmm(last)} JST; {100 * share:.0f} % of programme time inside 22:00–10:00",
+          f"日本時間 {conference.hhmm(first)}〜{conference.hhmm(last)}。予定時間の {100 * share:.0f} % が 22:00〜10:00 に入る"),
     holds=share >= 0.9 and last <= TALK_WINDOW[1], numbers={"first": first, "last": last, "share": share},
 )
 by_kind = programme.assign(minutes=minutes).groupby("kind").minutes.agg(["min", "max", "count"])
@@ -142,27 +99,16 @@ claims.add(
     holds=set(minutes[programme.kind == "oral"]) == {90.0} and set(minutes[programme.kind == "virtual poster"]) == {120.0},
 )
 book.show_text(
-    en=f"From the programme: the first event starts at {hhmm(first)} and the last ends at {hhmm(last)} Japan time; "
+    en=f"From the programme: the first event starts at {conference.hhmm(first)} and the last ends at {conference.hhmm(last)} Japan time; "
        f"{100 * share:.0f} % of the scheduled time lies inside the talk's 22:00–10:00 (the early exception is "
        f"the third virtual poster session, 08:30 at the venue).",
-    ja=f"プログラムから計算すると，最初のイベントは日本時間 {hhmm(first)} に始まり，最後は {hhmm(last)} に終わります。"
+    ja=f"プログラムから計算すると，最初のイベントは日本時間 {conference.hhmm(first)} に始まり，最後は {conference.hhmm(last)} に終わります。"
        f"予定時間の {100 * share:.0f} % が講演の言う 22:00〜10:00 に入ります（はみ出すのは現地 08:30 開始の"
        f"第 3 バーチャルポスターセッション）。",
 )
 
 # %%
-def table(lang):
-    cols = {"event": ("event", "イベント"), "kind": ("kind", "種類"), "venue": ("venue", "現地"), "japan": ("Japan", "日本")}
-    df = pd.DataFrame({
-        "event": programme.event,
-        "kind": [book.tr(lang, *KIND_NAMES[k]) for k in programme.kind],
-        "venue": [f"{s:%m-%d %H:%M}–{e:%H:%M}" for s, e in zip(programme.start, programme.end)],
-        "japan": [f"{s:%m-%d %H:%M}–{e:%H:%M}" for s, e in zip(programme.start_reader, programme.end_reader)],
-    })
-    return df.rename(columns={k: book.tr(lang, *v) for k, v in cols.items()})
-
-
-book.show_table(table)
+book.show_table(lambda lang: conference.programme_table(programme, lang))
 
 # %% [markdown]
 # :::{lang} en
@@ -176,22 +122,8 @@ book.show_table(table)
 # :::
 
 # %%
-attendance = pd.read_csv(book.data_dir() / "attendance.csv")
-
-
-def draw_attendance(lang):
-    fig, ax = plt.subplots(figsize=(6, 2.2))
-    labels = [book.tr(lang, "on site (Punta Cana)", "現地（プンタカナ）"), book.tr(lang, "online", "オンライン")]
-    ax.barh(labels, attendance.participants, color=["#55A868", "#4C72B0"])
-    for i, (n, approx) in enumerate(zip(attendance.participants, attendance.approximate)):
-        ax.text(n, i, f" ~{n:,}" if approx == "yes" else f" {n:,}+", va="center")
-    ax.set_xlim(0, attendance.participants.max() * 1.25)
-    ax.set_xlabel(book.tr(lang, "participants (the talk's figures)", "参加者数（講演の数字）"))
-    fig.tight_layout()
-    return fig
-
-
-book.show_figure(draw_attendance, "practice-attendance")
+attendance = conference.attendance()
+book.show_figure(lambda lang: conference.draw_attendance(attendance, lang), "practice-attendance")
 online_share = attendance.participants.iloc[1] / attendance.participants.sum()
 book.show_text(
     en=f"By these figures at least {100 * online_share:.0f} % of participants attended online.",

@@ -58,8 +58,6 @@ profile = "quick"
 # %%
 import time
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from emnlp21 import book
@@ -273,73 +271,17 @@ acc, means = sinha.test_accuracy(results, P.tasks)
 # :::
 
 # %%
-NEAREST = {"sentiment": "SST-2", "paraphrase": "MRPC", "word_order": "PAWS", "hedge": None}
 paper = sinha.paper_table()
 ours = sinha.mean_std_table(acc)[P.tasks]
-
-
-def table1(lang):
-    out = pd.DataFrame(index=ours.index)
-    for t in P.tasks:
-        out[book.tr(lang, f"ours: {t}", f"本書: {t}")] = ours[t]
-        if NEAREST.get(t):
-            p = paper[paper["task"] == NEAREST[t]].set_index("variant")
-            out[book.tr(lang, f"paper: {NEAREST[t]}", f"論文: {NEAREST[t]}")] = (
-                p["mean"].map("{:.1f}".format) + " ± " + p["std"].map("{:.1f}".format)).reindex(out.index)
-    return out.rename_axis(book.tr(lang, "variant", "変種"))
-
-
-book.show_table(table1)
+book.show_table(lambda lang: sinha.beside_paper(ours, paper, P.tasks, lang))
 book.show_text(en=f"Paper's numbers: {sinha.PAPER_SOURCE}.",
                ja=f"論文の数値の出典: {sinha.PAPER_SOURCE}。")
 
 # %%
-NGRAM_X = {"M1": 1, "M2": 2, "M3": 3, "M4": 4, "MN": 5}
-
-
-def draw_ngram(lang):
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharex=True)
-    chain = [v for v in NGRAM_X if v in means.index]
-    x = [NGRAM_X[v] for v in chain]
-    for t in P.tasks:
-        axes[0].plot(x, means.loc[chain, t], "o-", label=t)
-    pa = paper.pivot(index="variant", columns="task", values="mean")
-    for t in [n for n in NEAREST.values() if n]:
-        axes[1].plot(x, pa.loc[chain, t], "s--", label=t)
-    for ax, title in zip(axes, (book.tr(lang, "ours (small BERT, CPU scale)", "本書（小型 BERT，CPU 規模）"),
-                                book.tr(lang, "paper (RoBERTa-base, Table 1)", "論文 (RoBERTa-base, Table 1)"))):
-        ax.set_xticks(list(NGRAM_X.values()), ["M1", "M2", "M3", "M4", book.tr(lang, "MN (natural)", "MN (自然)")])
-        ax.set(title=title, xlabel=book.tr(lang, "size of the shuffled blocks", "シャッフルする塊の大きさ"),
-               ylabel=book.tr(lang, "accuracy (%)", "精度 (%)"))
-        ax.legend(fontsize=8)
-    return fig
-
-
-book.show_figure(draw_ngram, name="sinha-ngram")
-
+book.show_figure(lambda lang: sinha.draw_ngram(means, paper, P.tasks, lang), name="sinha-ngram")
 
 # %%
-def draw_gaps(lang):
-    gap = pd.DataFrame({
-        book.tr(lang, "order-free tasks (mean)", "語順不要のタスク (平均)"): sinha.gap_to_mn(means)[order_free].mean(axis=1),
-        book.tr(lang, "order-sensitive task", "語順が必要なタスク"): sinha.gap_to_mn(means)[order_sensitive].mean(axis=1),
-    })
-    pa = paper[paper["metric"] == "accuracy"].pivot(index="variant", columns="task", values="mean")
-    pgap = pd.DataFrame({
-        book.tr(lang, "SST-2, MRPC, QQP, QNLI (mean)", "SST-2, MRPC, QQP, QNLI (平均)"):
-            sinha.gap_to_mn(pa)[["SST-2", "MRPC", "QQP", "QNLI"]].mean(axis=1),
-        "PAWS": sinha.gap_to_mn(pa)["PAWS"]}).reindex(gap.index)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    gap.plot.bar(ax=axes[0], rot=0)
-    pgap.plot.bar(ax=axes[1], rot=0, color=["#999999", "#C44E52"])
-    for ax, title in zip(axes, (book.tr(lang, "ours", "本書"), book.tr(lang, "paper (Table 1)", "論文 (Table 1)"))):
-        ax.set(title=title, xlabel="", ylabel=book.tr(lang, "MN minus variant (points)", "MN との差 (ポイント)"))
-        ax.axhline(0, color="black", lw=0.8)
-        ax.legend(fontsize=8)
-    return fig
-
-
-book.show_figure(draw_gaps, name="sinha-gaps")
+book.show_figure(lambda lang: sinha.draw_gaps(means, paper, order_free, order_sensitive, lang), name="sinha-gaps")
 
 # %% [markdown]
 # :::{lang} en
@@ -367,18 +309,9 @@ smeans = sacc.groupby(["model", "task"])["value"].mean().unstack("task").mul(100
 ft_compare = pd.concat({"natural": means.loc[smeans.index, P.tasks], "shuffled": smeans[P.tasks]}, axis=1)
 
 
-def draw_shuffled_ft(lang):
-    fig, axes = plt.subplots(1, len(P.tasks), figsize=(3.3 * len(P.tasks), 3.4), sharey=True)
-    for ax, t in zip(np.atleast_1d(axes), P.tasks):
-        pd.DataFrame({book.tr(lang, "natural fine-tuning", "自然な fine-tuning"): ft_compare["natural"][t],
-                      book.tr(lang, "shuffled fine-tuning", "シャッフル fine-tuning"): ft_compare["shuffled"][t]}
-                     ).plot.bar(ax=ax, rot=0, legend=t == P.tasks[0])
-        ax.axhline(100 * tasks[t].majority_accuracy(), color="black", ls=":", lw=1)
-        ax.set(title=t, xlabel="", ylabel=book.tr(lang, "test accuracy (%)", "test 精度 (%)"))
-    return fig
-
-
-book.show_figure(draw_shuffled_ft, name="sinha-shuffled-ft")
+majority = {t: tasks[t].majority_accuracy() for t in P.tasks}
+book.show_figure(lambda lang: sinha.draw_shuffled_ft(ft_compare["natural"], ft_compare["shuffled"], majority, lang),
+                 name="sinha-shuffled-ft")
 
 # %% [markdown]
 # :::{lang} en

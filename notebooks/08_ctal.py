@@ -56,7 +56,7 @@ import pandas as pd
 
 from emnlp21.corpora.tasks import polarity_sentences
 from emnlp21.book import evidence
-from emnlp21.ctal import data, ge2e, paper, plots, probe, tasks, text, train, verdicts
+from emnlp21.ctal import data, figures, ge2e, paper, probe, tasks, text, train, verdicts
 from emnlp21.ctal.model import CTALConfig, count_parameters
 
 timings = {}
@@ -97,7 +97,7 @@ dcfg = data.DataConfig(seed=P.seed, speakers=P.speakers, heldout_speakers=P.held
 t0 = time.perf_counter()
 raw = data.build_sets(polarity, dcfg)
 timings["synthesis + features"] = time.perf_counter() - t0
-book.show_table(lambda lang: plots.prosody_table(lang))
+book.show_table(lambda lang: figures.prosody_table(lang))
 pd.DataFrame([{"set": k, "utterances": len(s), "speakers": s.table.speaker.nunique(), "hours": s.seconds / 3600}
               for k, s in raw.items()])
 
@@ -133,7 +133,7 @@ compared = {how: (sets if how == P.normalise else data.normalise_sets(raw, how)[
 probes = probe.probe_table(compared)
 del compared
 timings["normalisation + probes"] = time.perf_counter() - t0
-book.show_table(lambda lang: plots.probe_table(probes, lang))
+book.show_table(lambda lang: figures.probe_table(probes, lang))
 u, d = probes["utterance"], probes["dataset"]
 book.show_text(
     en=f"Per-utterance normalisation costs the linear reader {u['arousal (audio)'] - d['arousal (audio)']:+.3f} in "
@@ -187,7 +187,7 @@ tm = candidates.get(P.text_model) or text.load_text_model(P.text_model, profile=
                                                          texts=list(polarity.text))
 del candidates
 timings["text models + probe"] = time.perf_counter() - t0
-book.show_table(lambda lang: plots.text_probe_table(text_probe, lang))
+book.show_table(lambda lang: figures.text_probe_table(text_probe, lang))
 print(f"language stream: {P.text_model} — {tm.source}; weights {tm.weights or 'random'}")
 
 # %%
@@ -233,7 +233,7 @@ by_seed["audio", P.recon_seeds[0]], logs["audio"] = train.pretrain(
     audio_cfg, sets["pretrain"], tm, replace(pre, seed=P.recon_seeds[0], mlm=False), audio, device=device)
 pretrained = {name: by_seed[name, P.recon_seeds[0]] for name in ("ctal", "causal", "audio")}
 timings["pre-training"] = time.perf_counter() - t0
-book.show_figure(lambda lang: plots.loss_curves(logs, lang), name="ctal-pretraining-loss")
+book.show_figure(lambda lang: figures.loss_curves(logs, lang), name="ctal-pretraining-loss")
 
 # %% [markdown]
 # :::{lang} en
@@ -263,8 +263,8 @@ first = scores[P.recon_seeds[0]]
 trivial = min(("mean frame", "interpolation"), key=lambda k: l1.loc[k, P.recon_seeds[0]])
 ratios = {name: train.bootstrap_ratio(first, name, trivial) for name in ("ctal", "causal", "audio")}
 bidir_causal = train.bootstrap_ratio(first, "ctal", "causal")
-book.show_table(lambda lang: plots.reconstruction_table(l1, lang))
-book.show_figure(lambda lang: plots.masked_reconstruction(pretrained["ctal"], sets["emotion"], tokenizer, audio, lang,
+book.show_table(lambda lang: figures.reconstruction_table(l1, lang))
+book.show_figure(lambda lang: figures.masked_reconstruction(pretrained["ctal"], sets["emotion"], tokenizer, audio, lang,
                                                           device=device), name="ctal-masked-span")
 book.show_text(
     en=f"Against the better trivial predictor ({trivial}), the L1 ratio is {ratios['ctal'][0]:.3f} "
@@ -272,7 +272,7 @@ book.show_text(
        f"stream, {ratios['causal'][0]:.3f} ({ratios['causal'][1]:.3f}–{ratios['causal'][2]:.3f}) for the causal one "
        f"and {ratios['audio'][0]:.3f} for the audio-only stream. Bidirectional over causal: {bidir_causal[0]:.3f} "
        f"({bidir_causal[1]:.3f}–{bidir_causal[2]:.3f}).",
-    ja=f"良い方の自明な予測（{plots.tr('ja', *plots.RECON_NAMES[trivial])}）に対する L1 の比は，双方向で "
+    ja=f"良い方の自明な予測（{book.tr('ja', *figures.RECON_NAMES[trivial])}）に対する L1 の比は，双方向で "
        f"{ratios['ctal'][0]:.3f}（発話にわたる 99 % ブートストラップ {ratios['ctal'][1]:.3f}–{ratios['ctal'][2]:.3f}），"
        f"因果マスクで {ratios['causal'][0]:.3f}（{ratios['causal'][1]:.3f}–{ratios['causal'][2]:.3f}），音声のみで "
        f"{ratios['audio'][0]:.3f} です。双方向÷因果マスク：{bidir_causal[0]:.3f}（{bidir_causal[1]:.3f}–{bidir_causal[2]:.3f}）。")
@@ -348,9 +348,9 @@ n_emotion = int(sets["emotion"].table.group.isin(sorted(sets["emotion"].table.gr
 n_sentiment, n_speaker = len(sentiment_test), len(test_rows)
 chance = {"WA": sets["emotion"].table.label.value_counts(normalize=True).max(),
           "Acc2": max((sentiment_test.score > 0).mean(), (sentiment_test.score < 0).mean()), "EER": 0.5}
-book.show_figure(lambda lang: plots.results_figure(per_seed, chance, lang, {"GE2E": ("EER", ge2e_eer["EER"])}),
+book.show_figure(lambda lang: figures.results_figure(per_seed, chance, lang, {"GE2E": ("EER", ge2e_eer["EER"])}),
                  name="ctal-finetune-results")
-book.show_table(lambda lang: plots.results_table(ours, lang, std=spread))
+book.show_table(lambda lang: figures.results_table(ours, lang, std=spread))
 
 # %%
 text_wa, audio_wa = per_seed.loc["text only", "WA"], per_seed.loc["audio only", "WA"]
@@ -369,7 +369,7 @@ book.show_text(
        + (f"，実録音 {len(real)} 件で {ge2e_eer['EER_real']:.3f} です。" if real is not None else " です。"))
 
 # %%
-book.show_table(lambda lang: plots.timing_table(timings, lang))
+book.show_table(lambda lang: figures.timing_table(timings, lang))
 
 # %% [markdown]
 # :::{lang} en
@@ -395,7 +395,7 @@ else:
     clips = data.normalise_like(clips, P.normalise, normaliser)
     real_l1 = train.mean_l1(train.reconstruction_scores({"ctal": pretrained["ctal"]}, clips, tokenizer, audio,
                                                         device=device))
-    book.show_figure(lambda lang: plots.masked_reconstruction(pretrained["ctal"], clips, tokenizer, audio, lang,
+    book.show_figure(lambda lang: figures.masked_reconstruction(pretrained["ctal"], clips, tokenizer, audio, lang,
                                                               device=device), name="ctal-real-clip")
     book.show_text(en=f"Masked-frame L1 on the {len(clips)} real clips: **{real_l1['ctal']:.3f}** (mean frame "
                       f"{real_l1['mean frame']:.3f}, interpolation {real_l1['interpolation']:.3f}; synthetic emotion "
@@ -507,7 +507,7 @@ claims.add("ctal.eer-below-baselines", controls=[speaker_ok, ge2e_ok],
            source=("Li+ 2021, Table 3", "Li+ 2021 表 3"),
            ours=(f"CTAL {pre_['EER']:.3f}; " + ", ".join(f"{v} {np.mean(e):.3f} (margin {tests_[v][1]:.3f})"
                                                       for v, e in rivals.items()),
-                 f"CTAL {pre_['EER']:.3f}；" + "，".join(f"{plots.variant_label(v, 'ja')} {np.mean(e):.3f}"
+                 f"CTAL {pre_['EER']:.3f}；" + "，".join(f"{figures.variant_label(v, 'ja')} {np.mean(e):.3f}"
                                                       f"（マージン {tests_[v][1]:.3f}）" for v, e in rivals.items())),
            holds=all(ok for ok, _ in tests_.values()),
            numbers={"ctal": pre_["EER"], **{v: float(np.mean(e)) for v, e in rivals.items()}})

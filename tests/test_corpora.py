@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from emnlp21 import corpora
-from emnlp21.corpora import fetch, store
+from emnlp21.book import cache
+from emnlp21.corpora import fetch
 from emnlp21.corpora.text import count_words, normalise, split_sentences
 
 # --- pure functions: no packages needed -----------------------------------------------------------
@@ -41,15 +42,15 @@ def test_store_rebuilds_corrupted_entry(tmp_path):
     path = tmp_path / "entry.json.gz"
     builds = []
     build = lambda: builds.append(1) or {"x": [1, 2, 3]}  # noqa: E731
-    assert store.cached_json(path, build) == {"x": [1, 2, 3]}
-    assert store.cached_json(path, build) == {"x": [1, 2, 3]} and len(builds) == 1  # reused
+    assert cache.cached_json(path, build) == {"x": [1, 2, 3]}
+    assert cache.cached_json(path, build) == {"x": [1, 2, 3]} and len(builds) == 1  # reused
     blob = bytearray(path.read_bytes())
     blob[-5] ^= 0xFF  # flip a byte of the payload
     path.write_bytes(bytes(blob))
-    assert store.read_json(path) is None
-    assert store.cached_json(path, build) == {"x": [1, 2, 3]} and len(builds) == 2  # rebuilt
+    assert cache.read_json(path) is None
+    assert cache.cached_json(path, build) == {"x": [1, 2, 3]} and len(builds) == 2  # rebuilt
     path.write_bytes(path.read_bytes()[:20])  # truncated
-    assert store.read_json(path) is None
+    assert cache.read_json(path) is None
 
 
 def test_missing_apt_gives_a_clear_error(tmp_path, monkeypatch):
@@ -164,7 +165,7 @@ def test_corrupted_corpus_entry_is_rebuilt():
     a.cache_path.write_bytes(a.cache_path.read_bytes()[:-100])  # torn write
     b = corpora.load_corpus(("kjv",), max_words=50_000)
     assert b.train == a.train and b.fingerprint == a.fingerprint
-    assert store.read_json(b.cache_path) is not None  # a valid entry again
+    assert cache.read_json(b.cache_path) is not None  # a valid entry again
     a.cache_path.unlink()
     assert corpora.load_corpus(("kjv",), max_words=50_000).fingerprint == a.fingerprint
 

@@ -1,4 +1,4 @@
-"""Invariants of the Sinha+ 2021 word-order variants (emnlp21/sinha.py)."""
+"""Invariants of the Sinha+ 2021 word-order variants (emnlp21/sinha/)."""
 
 from collections import Counter
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import write_atomic
 from .evidence import KINDS, Control, verdict
 from .params import is_dry_run
 from .paths import claims_dir
@@ -119,16 +118,3 @@ def load_all(folder: Path | None = None) -> list[Claim]:
     for path in sorted(Path(folder).glob("*.json")):
         claims += [Claim(**c) for c in json.loads(path.read_text(encoding="utf-8"))]
     return claims
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: readers never see half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from .claims import write_atomic
+from .cache import write_atomic
 from .params import DRY_RUN_ENV, is_dry_run, load_profile
 from .paths import build_dir, cache_dir, claims_dir, project_root
 

@@ -12,7 +12,7 @@ import pandas as pd
 from ..book import cache_dir
 from . import fetch
 from .sources import DEFAULT_SOURCES, SOURCES, Document, Source
-from .store import cached_json, config_hash
+from ..book.cache import cached_json, config_hash
 from .text import count_words, split_sentences
 
 # Bump when parsing or splitting changes: every cached source and corpus is then rebuilt.

@@ -13,7 +13,7 @@ import pandas as pd
 from ..book import cache_dir
 from . import fetch
 from .sources import _SWORD_MODULES, HEDGE_CSV, POLARITY_CSV, REVIEWS_CSV, bible_verses, pattern_csv
-from .store import cached_json, config_hash
+from ..book.cache import cached_json, config_hash
 from .text import normalise
 
 PAIRS_VERSION = 1

@@ -35,7 +35,6 @@ by :func:`normalise_sets`.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -46,7 +45,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..book.claims import write_atomic
+from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
 from .features import FeatureConfig, Normaliser, extract, per_utterance
 from .synth import Prosody, Speaker, engine_versions, make_speakers, require_engines, synthesise
@@ -111,7 +110,7 @@ class SpeechSet:
 
     def map(self, fn, tag: str) -> "SpeechSet":
         """The same utterances with ``fn`` applied to each feature matrix; ``tag`` names ``fn`` in the key."""
-        key = hashlib.sha256(f"{self.key}|{tag}".encode()).hexdigest()[:20]
+        key = digest(f"{self.key}|{tag}")
         return SpeechSet(self.name, self.table, [fn(f) for f in self.features], key)
 
     @property
@@ -232,23 +231,19 @@ def plan_sets(polarity: pd.DataFrame, cfg: DataConfig) -> dict[str, pd.DataFrame
 def _set_key(name: str, table: pd.DataFrame, cfg: DataConfig, versions: str) -> str:
     rows = [(t, asdict(s), asdict(p)) for t, s, p in zip(table.text, table._speaker, table._prosody)]
     spec = json.dumps([DATA_VERSION, name, versions, cfg.features.as_dict(), rows], sort_keys=True)
-    return hashlib.sha256(spec.encode()).hexdigest()[:20]
+    return digest(spec)
 
 
-def _load_npz(path) -> list[np.ndarray] | None:
-    try:
-        with np.load(path) as z:
-            flat, offsets = z["features"], z["offsets"]
-        return [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
-    except Exception:  # missing, truncated or corrupted: rebuild
-        return None
+def _load_npz(path) -> list[np.ndarray]:
+    with np.load(path) as z:
+        flat, offsets = z["features"], z["offsets"]
+    return [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
 
 
-def _save_npz(path, feats: list[np.ndarray]) -> None:
-    offsets = np.cumsum([0] + [len(f) for f in feats])
+def _dump_npz(feats: list[np.ndarray]) -> bytes:
     buf = io.BytesIO()
-    np.savez(buf, features=np.concatenate(feats), offsets=offsets)
-    write_atomic(path, buf.getvalue())
+    np.savez(buf, features=np.concatenate(feats), offsets=np.cumsum([0] + [len(f) for f in feats]))
+    return buf.getvalue()
 
 
 def utterance_features(text: str, speaker: Speaker, prosody: Prosody, fcfg: FeatureConfig) -> np.ndarray:
@@ -260,14 +255,21 @@ def featurise(name: str, table: pd.DataFrame, cfg: DataConfig, *, progress: bool
     from ..book.progress import progress as tqdm
 
     key = _set_key(name, table, cfg, engine_versions())
-    path = cache_dir("ctal", "features") / f"{name}-{key}.npz"
-    feats = _load_npz(path)
-    if feats is None or len(feats) != len(table):
+
+    def load(path) -> list[np.ndarray]:
+        feats = _load_npz(path)
+        if len(feats) != len(table):
+            raise ValueError(f"{path} holds {len(feats)} utterances, not {len(table)}")
+        return feats
+
+    def synthesise_all() -> list[np.ndarray]:
         jobs = list(zip(table.text, table._speaker, table._prosody))
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
             it = pool.map(lambda j: utterance_features(*j, cfg.features), jobs)
-            feats = list(tqdm(it, total=len(jobs), desc=f"synthesise {name}", disable=not progress))
-        _save_npz(path, feats)
+            return list(tqdm(it, total=len(jobs), desc=f"synthesise {name}", disable=not progress))
+
+    feats, _ = read_or_build(cache_dir("ctal", "features") / f"{name}-{key}.npz", load=load, build=synthesise_all,
+                             dump=_dump_npz)
     public = table.drop(columns=["_speaker", "_prosody"])
     return SpeechSet(name, public, feats, key)
 

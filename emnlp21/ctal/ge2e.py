@@ -12,6 +12,7 @@ It is never fine-tuned: it shows where a real speaker encoder lands on our synth
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..book.claims import write_atomic
+from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
 
 GE2E_VERSION = "ctal-ge2e-1"
@@ -87,15 +88,14 @@ def embed(model: GE2E, wavs: list[np.ndarray], sample_rate: int = 16_000) -> np.
 def cached_embeddings(name: str, key: str, wavs_fn) -> np.ndarray:
     """GE2E embeddings of a set, cached by ``key`` (the set's synthesis/feature key) and the weights' hash;
     ``wavs_fn()`` gives the waveforms only on a miss (synthesis is the costly part)."""
-    tag = hashlib.sha256(json.dumps([GE2E_VERSION, key, weights_hash()]).encode()).hexdigest()[:20]
-    path = cache_dir("ctal", "ge2e") / f"{name}-{tag}.npy"
-    try:
-        return np.load(path, allow_pickle=False)
-    except (OSError, ValueError):
-        emb = embed(load_encoder(), wavs_fn())
-        import io
+    tag = digest(json.dumps([GE2E_VERSION, key, weights_hash()]))
 
+    def dump(emb: np.ndarray) -> bytes:
         buf = io.BytesIO()
         np.save(buf, emb, allow_pickle=False)
-        write_atomic(path, buf.getvalue())
-        return emb
+        return buf.getvalue()
+
+    emb, _ = read_or_build(cache_dir("ctal", "ge2e") / f"{name}-{tag}.npy",
+                           load=lambda path: np.load(path, allow_pickle=False),
+                           build=lambda: embed(load_encoder(), wavs_fn()), dump=dump)
+    return emb

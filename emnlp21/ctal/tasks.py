@@ -17,7 +17,6 @@ is written atomically; an unreadable or inconsistent one is recomputed.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from dataclasses import asdict, dataclass, replace
 
@@ -27,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..book.claims import write_atomic
+from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
 from .data import EMOTIONS, SpeechSet
 from .model import CTAL, CTALConfig
@@ -252,18 +251,17 @@ def result_key(variant: str, task: str, base: CTALConfig, ds: SpeechSet, tokeniz
             "model": replace(base, **changes).as_dict(), "settings": asdict(settings), "audio": asdict(audio),
             "data": ds.key, "tokenizer": tokenizer_fingerprint(tokenizer), "pretrained": pretrained_key,
             "folds": folds if task == "emotion" else None, "real": real_key if task == "verification" else None}
-    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20], spec
+    return digest(json.dumps(spec, sort_keys=True)), spec
 
 
-def _read_result(path, spec) -> dict[str, float] | None:
-    try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        if entry["spec"] != json.loads(json.dumps(spec)):
-            return None
-        result = {str(k): float(v) for k, v in entry["result"].items()}
-        return result if result and all(np.isfinite(list(result.values()))) else None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # missing, truncated, altered: recompute
-        return None
+def _read_result(path, spec) -> dict[str, float]:
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    if entry["spec"] != json.loads(json.dumps(spec)):
+        raise ValueError(f"{path} was computed for other settings")
+    result = {str(k): float(v) for k, v in entry["result"].items()}
+    if not result or not all(np.isfinite(list(result.values()))):
+        raise ValueError(f"{path} holds no finite result")
+    return result
 
 
 def evaluate(variant: str, task: str, base: CTALConfig, pretrained: dict[str, CTAL], ds: SpeechSet, text: TextModel,
@@ -286,14 +284,16 @@ def evaluate(variant: str, task: str, base: CTALConfig, pretrained: dict[str, CT
     tokenizer = text.tokenizer
     key, spec = result_key(variant, task, base, ds, tokenizer, settings, audio, pkey, folds,
                            None if real is None else real.key)
-    path = cache_dir("ctal", "finetune") / f"{task}-{key}.json"
-    result = _read_result(path, spec)
-    if result is None:
+    kwargs = {"folds": folds} if task == "emotion" else ({"real": real} if task == "verification" and real else {})
+
+    def run() -> dict[str, float]:
         model = make_variant(variant, base, pretrained, text, settings.seed)
-        kwargs = {"folds": folds} if task == "emotion" else ({"real": real} if task == "verification" and real else {})
-        result = {k: float(v) for k, v in RUNNERS[task](model, ds, tokenizer, settings, audio, device=device,
-                                                         **kwargs).items()}
-        write_atomic(path, json.dumps({"spec": spec, "result": result}, indent=1).encode("utf-8"))
+        return {k: float(v) for k, v in RUNNERS[task](model, ds, tokenizer, settings, audio, device=device,
+                                                      **kwargs).items()}
+
+    result, _ = read_or_build(cache_dir("ctal", "finetune") / f"{task}-{key}.json",
+                              load=lambda path: _read_result(path, spec), build=run,
+                              dump=lambda r: json.dumps({"spec": spec, "result": r}, indent=1).encode("utf-8"))
     return result
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass
@@ -11,6 +10,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ..book.cache import digest
 from ..pretraining.cache import EntryWriter, entry_dir, is_valid
 from ..pretraining.data import special_mask
 from ..pretraining.objectives import MLM
@@ -119,7 +119,7 @@ def build(cfg: CTALConfig, text: TextModel, seed: int) -> CTAL:
 def _key(cfg: CTALConfig, settings: PretrainSettings, audio: AudioSettings, ds: SpeechSet, tokenizer) -> str:
     spec = json.dumps([TRAIN_VERSION, cfg.as_dict(), asdict(settings), asdict(audio), ds.key,
                        tokenizer_fingerprint(tokenizer)], sort_keys=True)
-    return "ctal-" + hashlib.sha256(spec.encode()).hexdigest()[:20]
+    return "ctal-" + digest(spec)
 
 
 def _load(folder, cfg: CTALConfig):

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
+import random
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 import torch
+import transformers
 
+from ..book.cache import digest, read_or_build
+from ..book.paths import cache_dir
+from ..book.progress import progress as tqdm
 from .masking import apply_mask, mask_plan
 from .mixing import MEASURES, check_measures, packed_ratios
 
@@ -67,8 +72,6 @@ class MixingRatios:
 
 def sentence_pairs(sentences: Sequence[str], n: int, seed: int) -> list[tuple[str, str]]:
     """``n`` pairs of consecutive sentences (a, b) at random places (the paper's inputs are pairs too)."""
-    import random
-
     if len(sentences) < 2:
         raise ValueError("need at least two sentences to form pairs")
     starts = random.Random(seed).sample(range(len(sentences) - 1), min(n, len(sentences) - 1))
@@ -95,8 +98,6 @@ def mixing_ratios(model, tokenizer, texts: Sequence[Text], *, batch_size: int = 
     """The ``measures`` for every token of ``texts``; batches of similar length, padding removed.
     With ``mask_rate`` > 0 that share of the non-special tokens is replaced by [MASK] first
     (:func:`~.masking.mask_plan`, seeded by ``mask_seed``), as the paper fed its MLMs."""
-    from ..book.progress import progress as tqdm
-
     measures = check_measures(measures)
     device = next(model.parameters()).device
     plans = mask_plan(tokenizer, texts, max_length=max_length, rate=mask_rate, seed=mask_seed) if mask_rate else None
@@ -131,16 +132,12 @@ def cache_key(model_source: str, texts: Sequence[Text], max_length: int, measure
               mask_rate: float = 0.0, mask_seed: int = 0) -> str:
     """A hash of everything the ratios depend on (model, its weights' identity, texts, truncation,
     measures, masking)."""
-    import transformers
-
-    from pathlib import Path
-
     weights = sorted(Path(model_source).glob("*.safetensors")) if Path(model_source).is_dir() else []
     ident = [(p.name, p.stat().st_size) for p in weights]
     masking = [mask_rate, mask_seed] if mask_rate else []
     payload = json.dumps([CACHE_VERSION, model_source, ident, transformers.__version__, max_length, list(measures),
                           masking, list(texts)], ensure_ascii=False, default=list)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+    return digest(payload)
 
 
 def cached_mixing_ratios(loaded, texts: Sequence[Text], *, max_length: int = 128, batch_size: int = 32,
@@ -148,20 +145,16 @@ def cached_mixing_ratios(loaded, texts: Sequence[Text], *, max_length: int = 128
                          progress: bool = True) -> tuple[MixingRatios, bool]:
     """``mixing_ratios`` cached under ``book.cache_dir('kobayashi')`` by ``cache_key``; returns (result, hit).
     A cache file that fails to load (truncated, corrupted) is recomputed and rewritten atomically."""
-    from ..book import cache_dir
-    from ..book.claims import write_atomic
-
     measures = check_measures(measures)
     key = cache_key(loaded.source, texts, max_length, measures, mask_rate, mask_seed)
-    path = cache_dir("kobayashi") / f"ratios-{key}.npz"
-    if path.is_file():
-        try:
-            result = MixingRatios.from_npz(path)
-            if result.measures == measures:
-                return result, True
-        except Exception:  # corrupted entry: rebuild below
-            pass
-    result = mixing_ratios(loaded.model, loaded.tokenizer, texts, batch_size=batch_size, max_length=max_length,
-                           measures=measures, mask_rate=mask_rate, mask_seed=mask_seed, progress=progress)
-    write_atomic(path, result.to_npz())
-    return result, False
+
+    def load(path):
+        result = MixingRatios.from_npz(path)
+        if result.measures != measures:
+            raise ValueError(f"{path} holds measures {result.measures}, not {measures}")
+        return result
+
+    return read_or_build(cache_dir("kobayashi") / f"ratios-{key}.npz", load=load, dump=MixingRatios.to_npz,
+                         build=lambda: mixing_ratios(loaded.model, loaded.tokenizer, texts, batch_size=batch_size,
+                                                     max_length=max_length, measures=measures, mask_rate=mask_rate,
+                                                     mask_seed=mask_seed, progress=progress))

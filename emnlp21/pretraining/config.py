@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..book.cache import digest
+
 # Bump when a change in this package changes what a configuration trains: old cache entries then miss.
 LIBRARY_VERSION = "pretraining-2"
 
@@ -113,7 +115,7 @@ class PretrainConfig:
 
     def key(self) -> str:
         blob = json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+        return digest(blob)
 
     @property
     def tokens_per_step(self) -> int:

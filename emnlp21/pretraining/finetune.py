@@ -8,7 +8,6 @@ chapters that share a model (Sinha's natural-order model is Yamaguchi's MLM mode
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import random
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..book.claims import write_atomic
+from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
 from ..book.runtime import bf16_autocast, resolve_device, seed_everything
 from .config import Pretrained
@@ -206,7 +205,7 @@ def finetune(model: Pretrained, task: Task, seed: int = 0, *, config: FinetuneCo
 def _result_path(model: Pretrained, task: Task, seed: int, config: FinetuneConfig, transform) -> "Path":  # noqa: F821
     spec = json.dumps([model.config.key(), task.fingerprint, seed, dataclasses.asdict(config),
                        _transform_name(transform)])
-    return cache_dir("finetune") / f"{hashlib.sha256(spec.encode()).hexdigest()[:20]}.json"
+    return cache_dir("finetune") / f"{digest(spec)}.json"
 
 
 def finetune_suite(models: Mapping[str, Pretrained], tasks: Mapping[str, Task] | Sequence[Task],
@@ -226,16 +225,10 @@ def finetune_suite(models: Mapping[str, Pretrained], tasks: Mapping[str, Task] |
     jobs = [(name, m, t, s) for name, m in models.items() for t in task_list for s in seeds]
     rows = []
     for name, m, task, seed in tqdm(jobs, desc="fine-tune", disable=not progress):
-        path = _result_path(m, task, seed, config, train_transform)
-        result = None
-        if path.is_file():
-            try:
-                result = json.loads(path.read_text())
-            except ValueError:  # a corrupted entry: run again
-                result = None
-        if result is None:
-            result = finetune(m, task, seed, config=config, device=device, train_transform=train_transform)
-            write_atomic(path, json.dumps(result).encode())
+        result, _ = read_or_build(
+            _result_path(m, task, seed, config, train_transform), load=lambda path: json.loads(path.read_text()),
+            build=lambda: finetune(m, task, seed, config=config, device=device, train_transform=train_transform),
+            dump=lambda r: json.dumps(r).encode())
         rows += [{"model": name, "task": task.name, "seed": seed, "split": split, "metric": metric, "value": value}
                  for split, values in result.items() for metric, value in values.items()]
     return pd.DataFrame(rows, columns=["model", "task", "seed", "split", "metric", "value"])

@@ -8,7 +8,7 @@ import json
 from collections import Counter, defaultdict
 from typing import Mapping, Sequence
 
-from ..book.claims import write_atomic
+from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
 from .config import text_fingerprint
 
@@ -151,16 +151,10 @@ def train_tokenizer(sentences: Sequence[str], vocab_size: int = 8000, *, lowerca
     if vocab_size < len(SPECIAL_TOKENS) + 100:
         raise ValueError(f"vocab_size={vocab_size} is too small; use at least a few thousand.")
     spec = json.dumps([_TOKENIZER_VERSION, text_fingerprint(sentences), vocab_size, lowercase])
-    path = cache_dir("tokenizers") / f"{hashlib.sha256(spec.encode()).hexdigest()[:20]}.json"
-    backend = None
-    if path.is_file():
-        try:
-            backend = Tokenizer.from_file(str(path))
-        except Exception:  # a truncated or corrupted entry: rebuild it
-            backend = None
-    if backend is None:
-        backend = _build(list(sentences), vocab_size, lowercase)
-        write_atomic(path, backend.to_str().encode("utf-8"))
+    backend, _ = read_or_build(cache_dir("tokenizers") / f"{digest(spec)}.json",
+                               load=lambda path: Tokenizer.from_file(str(path)),
+                               build=lambda: _build(list(sentences), vocab_size, lowercase),
+                               dump=lambda b: b.to_str().encode("utf-8"))
     return _wrap(backend)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..book.paths import cache_dir
-from ..corpora.store import cached_json, config_hash
+from ..book.cache import cached_json, config_hash
 from ..corpora.text import count_words
 from .control import ControlledCorpus, assign_design, clean_pools, control_verb_counts, frequency_grid
 from .counts import WordCounts

@@ -6,65 +6,16 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import torch
 
+from ..pretraining.evaluate import mask_logits, whole_word_ids
+from ..pretraining.evaluate import score_forms as score_natural  # natural items: the subject's own field
 from .counts import WordCounts
-from .stimuli import MASK
 from .words import VerbPair
-
-
-def whole_word_ids(tokenizer, forms: Sequence[str]) -> dict[str, int]:
-    """The vocabulary id of every form that is a single token of ``tokenizer`` (others are left out:
-    comparing one token's probability with a multi-token form's would not be fair)."""
-    vocab = tokenizer.get_vocab()
-    return {f: vocab[f] for f in forms if f in vocab}
 
 
 def keep_scorable(pairs: Sequence[VerbPair], tokenizer) -> list[VerbPair]:
     ids = whole_word_ids(tokenizer, [f for p in pairs for f in (p.singular, p.plural)])
     return [p for p in pairs if p.singular in ids and p.plural in ids]
-
-
-@torch.no_grad()
-def mask_logits(pretrained, masked: Sequence[str], candidate_ids: Sequence[int], *, batch_size: int = 128,
-                device: str | torch.device = "cpu") -> np.ndarray:
-    """Logits of ``candidate_ids`` at the single ``[MASK]`` of each sentence: float32 [N, K].
-
-    ``pretrained`` is the toolkit's :class:`~emnlp21.pretraining.Pretrained` (an MLM encoder + head).
-    Comparing two candidates' logits is comparing their log-probabilities (same softmax).
-    """
-    tok, model = pretrained.tokenizer, pretrained.model
-    model.eval().to(device)
-    cand = torch.as_tensor(list(candidate_ids), dtype=torch.long, device=device)
-    out = []
-    for i in range(0, len(masked), batch_size):
-        enc = tok(list(masked[i:i + batch_size]), padding=True, truncation=True, max_length=model.encoder.config.max_position_embeddings,
-                  return_tensors="pt").to(device)
-        where = enc["input_ids"] == tok.mask_token_id
-        n_masks = where.sum(dim=1)
-        if not torch.all(n_masks == 1):
-            bad = masked[i + int(torch.nonzero(n_masks != 1)[0, 0])]
-            raise ValueError(f"each sentence needs exactly one {MASK} (after truncation), got: {bad!r}")
-        hidden = model.encoder(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
-        logits = model.head(hidden[where])
-        out.append(logits[:, cand].float().cpu().numpy())
-    return np.concatenate(out) if out else np.zeros((0, len(cand)), dtype=np.float32)
-
-
-def score_natural(items: pd.DataFrame, pretrained, **kw) -> pd.DataFrame:
-    """Adds ``margin`` (logit correct − logit wrong) and ``error`` (wrong scored ≥ correct)."""
-    forms = sorted(set(items["correct"]) | set(items["wrong"]))
-    ids = whole_word_ids(pretrained.tokenizer, forms)
-    missing = [f for f in forms if f not in ids]
-    if missing:
-        raise ValueError(f"forms not in the vocabulary as single tokens: {missing[:10]}; filter the items first")
-    col = {f: j for j, f in enumerate(forms)}
-    logits = mask_logits(pretrained, items["masked"].tolist(), [ids[f] for f in forms], **kw)
-    rows = np.arange(len(items))
-    out = items.copy()
-    out["margin"] = logits[rows, items["correct"].map(col)] - logits[rows, items["wrong"].map(col)]
-    out["error"] = (out["margin"] <= 0).astype(float)
-    return out
 
 
 def score_nonce(sentences: pd.DataFrame, pairs: Sequence[VerbPair], pretrained, **kw) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Conference statistics and the EMNLP 2021 programme, computed from the sourced tables in ``data/``."""
+"""Conference statistics, the EMNLP 2021 programme and the talk's attendance figures, read from the
+sourced tables in ``data/``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from .book.paths import data_dir
+from ..book.paths import data_dir
 
 STATUSES = {"organiser", "tracker", "talk", "paper", "measured"}
 
@@ -98,16 +99,27 @@ def hours_since_midnight(t: datetime) -> float:
     return t.hour + t.minute / 60
 
 
+def evening_hours(t: datetime) -> float:
+    """Hours since the evening's midnight: every event of a programme day falls in one evening-to-morning
+    stretch for a reader in Japan, so times after noon count from the evening before (18:00 → 18) and
+    those before noon from the day after (08:30 → 32.5)."""
+    h = hours_since_midnight(t)
+    return h if h >= 12 else h + 24
+
+
+def hhmm(hours: float) -> str:
+    """``evening_hours``-style hours as a clock time (32.5 → 08:30)."""
+    return f"{int(hours) % 24:02d}:{round(hours % 1 * 60):02d}"
+
+
 def reader_window(programme: pd.DataFrame) -> tuple[float, float]:
-    """Earliest start and latest end on the reader's clock, in hours; an end past midnight is > 24.
-
-    Every event of a programme day falls in one contiguous evening-to-morning stretch for a reader
-    in Japan, so times after noon count from the evening before and those before noon from the day after.
-    """
-    def evening_hours(t: datetime) -> float:
-        h = hours_since_midnight(t)
-        return h if h >= 12 else h + 24
-
+    """Earliest start and latest end on the reader's clock, in :func:`evening_hours` (an end past
+    midnight is > 24)."""
     starts = programme["start_reader"].map(evening_hours)
     ends = programme["end_reader"].map(evening_hours)
     return float(starts.min()), float(ends.max())
+
+
+def attendance() -> pd.DataFrame:
+    """The talk's attendance figures (on site, online; approximate or a lower bound)."""
+    return _read("attendance.csv")

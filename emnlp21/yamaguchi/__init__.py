@@ -1,0 +1,29 @@
+"""Yamaguchi+ 2021, "Frustratingly Simple Pretraining Alternatives to Masked Language Modeling".
+
+Importing the package registers the five objectives (:mod:`.objectives`) with the pre-training
+toolkit, so ``cfg.replace(objective="shuffle_random")`` trains one. The package: :mod:`.objectives`,
+:mod:`.measure` (collators, own-task accuracy, FLOPs and wall time per step), :mod:`.tables` (the
+fine-tuning scores as the paper's tables, the compute curve), :mod:`.verdicts`, :mod:`.paper`,
+:mod:`.figures`.
+"""
+
+from .figures import draw_compute_curve, draw_pretraining_curves, draw_step_cost
+from .measure import example_table, manipulation_rates, objective_accuracy, step_flops, time_steps
+from .objectives import (FIRST_CHAR_CLASSES, LABELS, OBJECTIVES, TOKEN_TYPES, FirstChar, Random, Shuffle,
+                         ShuffleRandom, TokenType, choose, class_table, first_char_class, random_tokens, shuffle_among,
+                         stop_words, token_type)
+from .paper import PAPER_SOURCE
+from .tables import (NO_PRETRAINING, REFERENCES, average_by_seed, compute_curve, finetune_with_checkpoints, label,
+                     score_table, tidy_scores)
+from .verdicts import add_downstream_claims, own_task_controls, seed_margin
+
+__all__ = [
+    "draw_compute_curve", "draw_pretraining_curves", "draw_step_cost",
+    "example_table", "manipulation_rates", "objective_accuracy", "step_flops", "time_steps",
+    "FIRST_CHAR_CLASSES", "LABELS", "OBJECTIVES", "TOKEN_TYPES", "FirstChar", "Random", "Shuffle", "ShuffleRandom",
+    "TokenType", "choose", "class_table", "first_char_class", "random_tokens", "shuffle_among", "stop_words",
+    "token_type", "PAPER_SOURCE",
+    "NO_PRETRAINING", "REFERENCES", "average_by_seed", "compute_curve", "finetune_with_checkpoints", "label",
+    "score_table", "tidy_scores",
+    "add_downstream_claims", "own_task_controls", "seed_margin",
+]

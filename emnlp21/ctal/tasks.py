@@ -28,6 +28,7 @@ from torch import nn
 
 from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
+from ..pretraining.fingerprints import tokenizer_fingerprint
 from .data import EMOTIONS, SpeechSet
 from .model import CTAL, CTALConfig
 from .text import TextModel
@@ -244,8 +245,6 @@ def result_key(variant: str, task: str, base: CTALConfig, ds: SpeechSet, tokeniz
                audio: AudioSettings, pretrained_key: str | None, folds: int | None,
                real_key: str | None = None) -> tuple[str, dict]:
     """(hash, the specification it hashes) of one fine-tuning result."""
-    from ..pretraining.tokenizer import tokenizer_fingerprint
-
     changes, _ = VARIANTS[variant]
     spec = {"version": FINETUNE_VERSION, "variant": variant, "task": task,
             "model": replace(base, **changes).as_dict(), "settings": asdict(settings), "audio": asdict(audio),

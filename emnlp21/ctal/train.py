@@ -14,7 +14,7 @@ from ..book.cache import digest
 from ..pretraining.cache import EntryWriter, entry_dir, is_valid
 from ..pretraining.data import special_mask
 from ..pretraining.objectives import MLM
-from ..pretraining.tokenizer import tokenizer_fingerprint
+from ..pretraining.fingerprints import tokenizer_fingerprint
 from .data import SpeechSet
 from .model import CTAL, CTALConfig
 from .text import TextModel, init_language_stream

@@ -17,23 +17,25 @@ MNP), ``cfg.replace(objective="shuffle")`` (an objective registered with
 :func:`register_objective`), or other sentences with another ``corpus_id`` (a shuffled or
 frequency-controlled corpus). ``cfg.replace(steps=0)`` is the randomly initialised model.
 
-Modules: ``config`` (the frozen configuration and its hash), ``tokenizer``, ``objectives`` (the
+Modules: ``config`` (the frozen configuration and its hash), ``fingerprints`` (of the text and the
+tokenizer a model saw), ``tokenizer``, ``objectives`` (the
 :class:`Objective` interface and MLM), ``modeling`` (encoder + head, FLOPs), ``data`` (packing),
 ``train`` (the loop and the checkpoint cache), ``evaluate`` (held-out MLM loss against the unigram floor),
 ``tasks``, ``finetune`` (the downstream suite, early-stopped on dev) and ``baselines`` (majority class
 and TF-IDF rows on the same splits).
 """
 
-from .config import LIBRARY_VERSION, Pretrained, PretrainConfig, text_fingerprint
+from .config import LIBRARY_VERSION, Pretrained, PretrainConfig
 from .baselines import reference_scores
 from .data import pack_sequences, tokenize_corpus
 from .evaluate import heldout_report
+from .fingerprints import text_fingerprint, tokenizer_fingerprint
 from .finetune import FinetuneConfig, finetune, finetune_suite, protocol_steps, summarise
 from .modeling import PretrainingModel, build_encoder, flops_per_step
 from .objectives import MLM, Objective, TokenBatch, get_objective, objective_names, register_objective
 from .shared import SharedModel, grammar_model, real_text_model
 from .tasks import Task, build_tasks, locally_shuffle, swap_two_words
-from .tokenizer import tokenizer_fingerprint, train_tokenizer
+from .tokenizer import train_tokenizer
 from .train import load_checkpoint, load_pretrained, pretrain
 
 __all__ = [

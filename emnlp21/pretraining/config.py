@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..book.cache import digest
+from .fingerprints import text_fingerprint, tokenizer_fingerprint
 
 # Bump when a change in this package changes what a configuration trains: old cache entries then miss.
 LIBRARY_VERSION = "pretraining-2"
-
-
-def text_fingerprint(sentences: Iterable[str]) -> str:
-    """A short hash of a list of sentences (order matters): names the exact text a model saw."""
-    h = hashlib.sha256()
-    for s in sentences:
-        h.update(s.encode("utf-8"))
-        h.update(b"\n")
-    return h.hexdigest()[:16]
 
 
 # The fields a profile section may set; those it does not set keep their defaults.
@@ -82,8 +73,6 @@ class PretrainConfig:
     @classmethod
     def for_corpus(cls, corpus_id: str, sentences: Iterable[str], tokenizer, **fields) -> "PretrainConfig":
         """A configuration bound to these sentences and this tokenizer (their fingerprints)."""
-        from .tokenizer import tokenizer_fingerprint
-
         return cls(corpus_id=corpus_id, corpus_fingerprint=text_fingerprint(sentences),
                    tokenizer_fingerprint=tokenizer_fingerprint(tokenizer), vocab_size=len(tokenizer),
                    **fields)

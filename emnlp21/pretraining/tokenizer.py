@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import json
 from collections import Counter, defaultdict
@@ -10,25 +9,10 @@ from typing import Mapping, Sequence
 
 from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
-from .config import text_fingerprint
+from .fingerprints import text_fingerprint
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 _TOKENIZER_VERSION = "wordpiece-2"  # 2: deterministic vocabulary learner
-
-
-def tokenizer_fingerprint(tokenizer) -> str:
-    """A hash of the tokenizer's full definition (vocabulary, normaliser, special tokens).
-
-    Padding and truncation are left out: ``tokenizer(..., padding=True)`` sets them on the backend as
-    call-time state, which must not make the same tokenizer look like another one."""
-    backend = tokenizer.backend_tokenizer
-    if backend.padding is not None or backend.truncation is not None:
-        from tokenizers import Tokenizer
-
-        backend = Tokenizer.from_str(backend.to_str())
-        backend.no_padding()
-        backend.no_truncation()
-    return hashlib.sha256(backend.to_str().encode("utf-8")).hexdigest()[:16]
 
 
 def _wrap(backend):

@@ -15,11 +15,12 @@ import torch
 
 from ..book.runtime import bf16_autocast, resolve_device, seed_everything
 from . import cache, distributed
-from .config import Pretrained, PretrainConfig, text_fingerprint
+from .config import Pretrained, PretrainConfig
 from .data import pack_sequences, special_mask, tokenize_corpus
 from .evaluate import unigram_log_probs
 from .modeling import PretrainingModel
-from .tokenizer import load_tokenizer, tokenizer_fingerprint
+from .fingerprints import text_fingerprint, tokenizer_fingerprint
+from .tokenizer import load_tokenizer
 
 MODEL_FILE, CONFIG_FILE, TOKENIZER_FILE, LOG_FILE = "model.safetensors", "config.json", "tokenizer.json", "log.csv"
 

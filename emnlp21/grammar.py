@@ -34,6 +34,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .pretraining import PretrainConfig
+from .pretraining.tasks import Task, changed, locally_shuffle
+
 # Per field: nouns (singular, plural), transitive verbs (3sg, plural, participle), intransitive
 # verbs (3sg, plural), adjectives. Function words are shared by both fields.
 LEXICON = {
@@ -159,8 +162,6 @@ def pretrain_config(params, sentences, tokenizer, **overrides):
     """The grammar model's :class:`~emnlp21.pretraining.PretrainConfig`: the model fields of a
     profile section with its ``grammar_*`` schedule. Sinha's and Yamaguchi's sections give the same
     values (a test checks it), so their natural-order MLM is one cache entry."""
-    from .pretraining import PretrainConfig
-
     schedule = {"steps": params["grammar_steps"], "seq_len": params["grammar_seq_len"],
                 "batch_size": params["grammar_batch_size"], "lr": params["grammar_lr"],
                 "dropout": params["grammar_dropout"]}
@@ -216,8 +217,6 @@ def agreement_probe(n: int, seed: int = 0, settings: GrammarSettings = GrammarSe
 
 
 def _word_order_items(n: int, rng: random.Random, settings: GrammarSettings) -> pd.DataFrame:
-    from .pretraining.tasks import changed, locally_shuffle
-
     gens = {f: _Generator(rng, settings, f) for f in FIELDS}
     rows = []
     for _ in range(n):
@@ -232,8 +231,6 @@ def build_grammar_tasks(n_train: int = 1000, n_eval: int = 400, seed: int = 0,
     """The fine-tuning tasks ``topic`` (order-free) and ``word_order`` (order-sensitive: a sentence
     as generated or with its words shuffled in windows of three, the toolkit's construction) as
     :class:`~emnlp21.pretraining.tasks.Task` objects, fixed by ``seed``."""
-    from .pretraining.tasks import Task
-
     rng = random.Random(f"topic-{seed}")
     train = _topic_items(n_train, 0, rng, settings)
     dev, test = _topic_items(n_eval, 1, rng, settings), _topic_items(n_eval, 1, rng, settings)

@@ -294,6 +294,7 @@ print(f"so far {time.perf_counter() - t0:.1f} s")
 # %%
 from emnlp21 import pretraining as pt  # noqa: E402
 from emnlp21.pretraining import report  # noqa: E402
+from emnlp21.pretraining.shared import grammar_model, real_text_model  # noqa: E402
 
 t1 = time.perf_counter()
 masked_label = (f"{model_label}, {100 * P.mask_rate:g} % masked", f"{model_label}（{100 * P.mask_rate:g} % マスク）")
@@ -310,8 +311,8 @@ def first_pairs(loaded_model, some_pairs, length):
 
 
 sum_errors = {model_label: K.block_sum_error(loaded.model, first_pairs(loaded, pairs, P.max_length))}
-book_models = {"real_text": (pt.real_text_model, "real-text MN", "実テキストの MN"),
-               "grammar": (pt.grammar_model, "grammar MN", "文法の MN")}
+book_models = {"real_text": (real_text_model, "real-text MN", "実テキストの MN"),
+               "grammar": (grammar_model, "grammar MN", "文法の MN")}
 unknown = sorted(set(P.book_models) - set(book_models))
 if unknown:
     raise ValueError(f"book_models: unknown {unknown}; choose among {sorted(book_models)}")

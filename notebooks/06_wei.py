@@ -64,7 +64,7 @@ from emnlp21 import book
 # Parameters first: the import of emnlp21.wei below would hide an injected `wei` section.
 P, device = book.setup("wei", globals())
 
-from emnlp21 import corpora, grammar, wei  # noqa: E402
+from emnlp21 import corpora, wei  # noqa: E402
 from emnlp21 import pretraining as pt  # noqa: E402
 from emnlp21.pretraining import report  # noqa: E402
 from emnlp21.wei import grammar_setting as gs  # noqa: E402
@@ -138,7 +138,7 @@ for s in P.seeds:
           f"{' (from the cache)' if m.from_cache else ''}; final loss {float(m.log['loss'].iloc[-1]):.2f}")
     g_models[s] = m
     g_scored.append(gs.score(m, g_setting, device=device, seed=s))
-    g_controls.append(gs.agreement_control(wei.score_natural(probe, m, device=device),
+    g_controls.append(gs.agreement_control(pt.score_forms(probe, m, device=device),
                                            what=(f"the grammar MLM (seed {s})", f"文法 MLM（シード {s}）")))
 g_scored = pd.concat(g_scored, ignore_index=True)
 for c in g_controls:

@@ -55,7 +55,6 @@ import numpy as np
 import pandas as pd
 
 from emnlp21.corpora.tasks import polarity_sentences
-from emnlp21.book import evidence
 from emnlp21.ctal import data, figures, ge2e, paper, probe, tasks, text, train, verdicts
 from emnlp21.ctal.model import CTALConfig, count_parameters
 

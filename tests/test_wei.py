@@ -178,14 +178,14 @@ def test_nonce_and_natural_scoring_agree_on_the_same_sentence():
     model = pt.pretrain(cfg, text, tok, progress=False, device="cpu")
     sentence = "the king of the nations [MASK] over them ."
     nat = pd.DataFrame({"masked": [sentence], "correct": ["rules"], "wrong": ["rule"]})
-    nat = wei.score_natural(nat, model)
+    nat = pt.score_forms(nat, model)
     nonce = wei.score_nonce(pd.DataFrame({"masked": [sentence], "number": ["sg"], "subject": ["king"]}),
                             [RULES, WALKS], model)
     assert len(nonce) == 2
     assert nonce.loc[nonce["correct"] == "rules", "margin"].item() == pytest.approx(nat["margin"].item(), abs=1e-5)
     assert ((nonce["margin"] <= 0) == (nonce["error"] == 1)).all()
     with pytest.raises(ValueError, match="exactly one"):
-        wei.mask_logits(model, ["no mask here"], [5])
+        pt.mask_logits(model, ["no mask here"], [5])
 
 
 # --- the controlled grammar (Wei+ 2021's design in emnlp21/grammar.py) ------------------------------

@@ -25,6 +25,7 @@ import yaml
 from .cache import write_atomic
 from .params import DRY_RUN_ENV, is_dry_run, load_profile
 from .paths import build_dir, cache_dir, claims_dir, project_root
+from .runtime import machine_description
 
 CHAPTERS = "book/chapters"
 DRY_RUN_DIR = "dryrun"  # under _build/
@@ -138,8 +139,6 @@ def provenance_dir() -> Path:
 
 def _write_provenance(section: str, profile: str, seconds: float) -> None:
     import datetime
-
-    from .runtime import machine_description
 
     record = {"profile": profile, "machine": machine_description(), "seconds": round(seconds, 1),
               "executed": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="minutes")}

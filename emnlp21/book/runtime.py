@@ -8,6 +8,9 @@ import random
 
 import numpy as np
 
+from .display import use_theme
+from .params import parameters
+
 
 def resolve_device(device: str = "auto"):
     """``auto`` takes CUDA when there is one; ``cuda`` without one is an error, not a silent CPU run."""
@@ -47,9 +50,6 @@ def seed_everything(seed: int) -> None:
 
 def setup(section: str, namespace):
     """The first code cell of a compute chapter: its parameters, the plotting theme, seeds, the device."""
-    from .display import use_theme
-    from .params import parameters
-
     params = parameters(section, namespace)
     use_theme()
     seed_everything(params.seed)

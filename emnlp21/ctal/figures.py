@@ -9,6 +9,7 @@ import torch
 
 from ..book import tr
 from . import paper
+from .data import AROUSAL_PROSODY, EMOTION_AROUSAL, EMOTION_POLARITY, INTENSITY_AROUSAL
 from .train import collate, to_device
 
 PAPER = paper.RESULTS  # Li+ 2021, Tables 1-3 (emnlp21/ctal/paper.py)
@@ -130,8 +131,6 @@ AROUSAL_NAMES = {"high": ("high", "高"), "mid": ("mid", "中"), "low": ("low", 
 
 def prosody_table(lang: str) -> pd.DataFrame:
     """The data's design: each emotion's text polarity and voice (arousal level and its prosody factors)."""
-    from .data import EMOTION_AROUSAL, EMOTION_POLARITY, AROUSAL_PROSODY, INTENSITY_AROUSAL
-
     emo_ja = {"angry": "怒り", "happy": "喜び", "neutral": "平静", "sad": "悲しみ"}
     rows = {}
     for emo, ar in EMOTION_AROUSAL.items():

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .data import EMOTION_AROUSAL, EMOTION_POLARITY, SpeechSet
+from .tasks import equal_error_rate, pair_scores
 
 HOP_SECONDS = 0.01
 
@@ -66,8 +67,6 @@ def speaker_eer(ds: SpeechSet) -> float:
     """EER of cosine similarity between standardised pooled vectors of held-out speakers' utterances
     (the standardisation fitted on the seen speakers' utterances)."""
     from sklearn.preprocessing import StandardScaler
-
-    from .tasks import equal_error_rate, pair_scores
 
     x = pooled(ds.features)
     te = (ds.table.split == "test").to_numpy()

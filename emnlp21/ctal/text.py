@@ -23,6 +23,10 @@ from typing import Any
 
 import torch
 
+from ..kobayashi.model import load_model
+from ..pretraining import train_tokenizer
+from ..pretraining.shared import real_text_model
+
 TEXT_MODELS = ("book-mlm", "minilm", "none")
 
 
@@ -64,22 +68,16 @@ def load_text_model(name: str, *, profile: str = "quick", vocab_size: int = 2000
     """The language stream's starting point ``name`` (one of :data:`TEXT_MODELS`). ``texts`` and
     ``vocab_size`` train the tokenizer of ``"none"``; ``profile`` picks the book MLM's recipe."""
     if name == "minilm":
-        from ..kobayashi.model import load_model
-
         loaded = load_model()
         encoder = loaded.model
         encoder.pooler = None  # the sentence encoder's pooler is never used by the stream
         return TextModel(name, encoder, loaded.tokenizer, f"all-MiniLM-L6-v2 ({loaded.source})", weights_hash(encoder))
     if name == "book-mlm":
-        from ..pretraining.shared import real_text_model
-
         shared = real_text_model(profile, device=device, progress=progress)
         m = shared.model
         return TextModel(name, m.encoder, m.tokenizer, f"book real-text MLM {m.name} ({m.config.key()})",
                          weights_hash(m.encoder), mlm_head=m.model.head)
     if name == "none":
-        from ..pretraining import train_tokenizer
-
         if not len(texts):
             raise ValueError("text model 'none' trains its tokenizer on `texts`; pass the task texts.")
         return TextModel(name, None, train_tokenizer(list(texts), vocab_size=vocab_size), "random init", "")

@@ -11,10 +11,11 @@ import pandas as pd
 import torch
 
 from ..book.cache import digest
+from ..book.progress import progress as tqdm
 from ..pretraining.cache import EntryWriter, entry_dir, is_valid
 from ..pretraining.data import special_mask
-from ..pretraining.objectives import MLM
 from ..pretraining.fingerprints import tokenizer_fingerprint
+from ..pretraining.objectives import MLM
 from .data import SpeechSet
 from .model import CTAL, CTALConfig
 from .text import TextModel, init_language_stream
@@ -138,7 +139,6 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, text: TextModel, settings: Pretrain
              audio: AudioSettings = AudioSettings(), *, device="cpu", progress: bool = True):
     """Pre-train CTAL on ``ds`` (or load it from the cache). Returns (model in eval mode, log)."""
     from safetensors.torch import save_model
-    from ..book.progress import progress as tqdm
     from transformers import get_linear_schedule_with_warmup
 
     device = torch.device(device)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..book.evidence import Control
+from ..pretraining.report import beyond_unigram_control
 from . import paper
 from .frequency import MIN_RHO, RhoEstimate, bootstrap_rho, token_table
 from .mixing import MEASURES
@@ -164,6 +165,4 @@ def add_claims(claims, runs: list[Run], *, sum_errors: dict[str, float] | None =
 
 def learned_control(gain: float, learned_nats: float) -> Control:
     """The positive control of a finding on one of the book's MLMs: past its unigram floor."""
-    from ..pretraining.report import beyond_unigram_control
-
     return beyond_unigram_control(gain, threshold=learned_nats)

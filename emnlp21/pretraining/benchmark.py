@@ -15,10 +15,12 @@ import time
 import pandas as pd
 import torch
 
+from ..book.runtime import resolve_device
 from .config import PretrainConfig
 from .data import pack_sequences, tokenize_corpus
 from .modeling import flops_per_step
 from .objectives import MLM
+from .train import clear, pretrain
 
 H100_BF16_PEAK = 989e12  # dense bf16 FLOP/s of an H100 SXM
 
@@ -40,8 +42,6 @@ def matmul_peak(device: torch.device, n: int = 2048, repeats: int = 5) -> float:
 
 
 def _time_ours(cfg: PretrainConfig, sentences, tok, device: str, compile: bool) -> float:
-    from .train import clear, pretrain
-
     clear(cfg)  # a benchmark trains; it neither reads nor leaves a cache entry
     try:
         model = pretrain(cfg, sentences, tok, device=device, progress=False, compile=compile, force=True,
@@ -52,8 +52,7 @@ def _time_ours(cfg: PretrainConfig, sentences, tok, device: str, compile: bool) 
 
 
 def _time_trainer(cfg: PretrainConfig, sentences, tok, device: torch.device) -> float:
-    from transformers import (BertConfig, BertForMaskedLM, DataCollatorForLanguageModeling, Trainer,
-                              TrainingArguments)
+    from transformers import BertConfig, BertForMaskedLM, DataCollatorForLanguageModeling, Trainer, TrainingArguments
 
     rows = pack_sequences(tokenize_corpus(sentences, tok), cfg.seq_len, cls_id=tok.cls_token_id,
                           sep_id=tok.sep_token_id, pad_id=tok.pad_token_id)
@@ -85,8 +84,6 @@ def compare_with_trainer(cfg: PretrainConfig, sentences, tok, *, device: str = "
     FLOPs count what each computes: our MLM head runs on the masked 15 % only, ``BertForMaskedLM``
     runs its head (an H×H transform and the H×V decoder) on every position.
     """
-    from ..book.runtime import resolve_device
-
     dev = resolve_device(device)
     peak = peak or (H100_BF16_PEAK if dev.type == "cuda" else matmul_peak(dev))
     ours_flops = flops_per_step(cfg, cfg.vocab_size, MLM().predicted_fraction)

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..book import params
+from ..book.display import tr
 from .benchmark import H100_BF16_PEAK
-from .config import PretrainConfig
+from .config import PROFILE_FIELDS, PretrainConfig
 from .modeling import flops_per_step
+from .objectives import get_objective
 
 MFU = 0.40  # the share of the H100's dense bf16 peak a well-tuned BERT-size run reaches (the issue's target)
 
@@ -46,8 +49,6 @@ def _config(P, corpus_id: str, **overrides) -> PretrainConfig:
 
 
 def _fields(P) -> dict:
-    from .config import PROFILE_FIELDS
-
     return {k: P[k] for k in PROFILE_FIELDS if k in P}
 
 
@@ -70,7 +71,6 @@ class _Vocab:
 def _head(objective: str, vocab: int) -> tuple[int, float]:
     """Classes and predicted share of the objective's head (MLM: 15 % of the tokens, over the vocabulary)."""
     from .. import yamaguchi  # noqa: F401  (registers Yamaguchi+'s objectives)
-    from .objectives import get_objective
 
     o = get_objective(objective)
     return o.num_classes(_Vocab(vocab)), o.predicted_fraction
@@ -80,8 +80,6 @@ def pretraining_runs(profile: str = "full") -> list[Run]:
     """Every pre-training run the chapters of ``profile`` ask for (``steps=0`` models cost nothing),
     as the profile is written (a dry run's cut does not change its cost on paper)."""
     from functools import partial
-
-    from ..book import params
 
     parameters = partial(params.parameters, dry_run=False)
 
@@ -148,8 +146,6 @@ def cost_table(profile: str = "full", mfu: float = MFU) -> pd.DataFrame:
 
 def draw_cost_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``cost_table`` as the book shows it, in ``lang``."""
-    from ..book.display import tr
-
     names = {"small_models": ("small models", "小さなモデル"), "sinha": ("Sinha+", "Sinha+"), "wei": ("Wei+", "Wei+"),
              "yamaguchi": ("Yamaguchi+", "Yamaguchi+"), "total": ("total (shared models once)", "合計（共有モデルは 1 回）")}
     shown = pd.DataFrame({

@@ -16,6 +16,8 @@ import os
 import torch
 import torch.distributed as dist
 
+from .objectives import IGNORE, TokenBatch
+
 
 def world_size() -> int:
     return dist.get_world_size() if dist.is_initialized() else int(os.environ.get("WORLD_SIZE", "1"))
@@ -64,7 +66,6 @@ def shard(batch):
     × the ranks, since DDP averages). The loss must be a mean over labelled tokens (labels != -100)."""
     if not active():
         return batch, 1.0
-    from .objectives import IGNORE, TokenBatch
 
     n, r = world_size(), rank()
     rows = slice(r * len(batch.input_ids) // n, (r + 1) * len(batch.input_ids) // n)

@@ -21,6 +21,7 @@ from torch.nn import functional as F
 
 from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
+from ..book.progress import progress as tqdm
 from ..book.runtime import bf16_autocast, resolve_device, seed_everything
 from .config import Pretrained
 from .modeling import build_encoder
@@ -219,8 +220,6 @@ def finetune_suite(models: Mapping[str, Pretrained], tasks: Mapping[str, Task] |
     seed, split (dev/test; ``protocol`` holds the steps early stopping took), metric (accuracy/f1/mcc;
     steps/best_step/epochs), value.
     """
-    from ..book.progress import progress as tqdm
-
     task_list = list(tasks.values()) if isinstance(tasks, Mapping) else list(tasks)
     jobs = [(name, m, t, s) for name, m in models.items() for t in task_list for s in seeds]
     rows = []

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..book.runtime import resolve_device
 from . import distributed
 from .shared import grammar_inputs, grammar_model, real_text_inputs, real_text_model
 
@@ -30,7 +31,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--only", choices=sorted(MODELS), action="append", help="build only this model (repeatable)")
     args = parser.parse_args(argv)
-    from ..book.runtime import resolve_device
 
     distributed.init(resolve_device(args.device))
     for name in args.only or list(MODELS):

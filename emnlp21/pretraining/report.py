@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..book.display import tr
+from ..book.evidence import Control, difference_margin
+from ..book.paths import data_dir
 from .config import Pretrained
 from .modeling import flops_per_step
 from .tasks import Task
@@ -92,8 +94,6 @@ def beyond_unigram_control(gain: float, who: tuple[str, str] = ("the MLM", "MLM"
                            threshold: float = LEARNED_NATS):
     """The positive control of any finding on one of the book's MLMs: its held-out loss is at least
     ``threshold`` nats below its unigram floor (``gain`` from :func:`~.evaluate.heldout_report`)."""
-    from ..book.evidence import Control
-
     return Control(f"{who[0]}'s held-out loss at least {threshold:g} nats below its unigram floor (gap {gain:.2f})",
                    f"{who[1]} の取り分け損失がユニグラムの水準を {threshold:g} nat 以上下回る（差 {gain:.2f}）",
                    bool(gain >= threshold))
@@ -126,8 +126,6 @@ def recipe_table(recipes: dict[str, tuple[Pretrained, dict]], lang: str) -> pd.D
 
 def recipe_search_table(lang: str) -> pd.DataFrame:
     """The search record of ``data/recipe_search.csv``, as the benchmark script wrote it."""
-    from ..book.paths import data_dir
-
     df = pd.read_csv(data_dir() / RECIPE_SEARCH_FILE)
     out = pd.DataFrame({
         tr(lang, "recipe", "レシピ"): df["recipe"],
@@ -158,8 +156,6 @@ def pretraining_gains(results: pd.DataFrame, summary: pd.DataFrame, tasks: dict[
     """How much ``model`` beats ``baseline`` (test accuracy averaged over tasks, per seed), the margin
     that difference must exceed (:func:`~emnlp21.book.evidence.difference_margin`), per-task gains,
     and the average gain over the ``reference`` row (TF-IDF)."""
-    from ..book.evidence import difference_margin
-
     acc = results[(results["split"] == "test") & (results["metric"] == "accuracy")]
     per_seed = acc.groupby(["model", "seed"])["value"].mean()
     a, b = per_seed[model].to_numpy(), per_seed[baseline].to_numpy()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import Pretrained, PretrainConfig
+from .. import corpora, grammar
+from ..book.params import parameters
+from .config import PretrainConfig, Pretrained
 from .tokenizer import train_tokenizer
 from .train import pretrain
 
@@ -23,9 +25,6 @@ class SharedModel:
 
 def real_text_inputs(profile: str = "quick"):
     """The real-text model's parameters (``small_models`` section), corpus and tokenizer (both cached)."""
-    from .. import corpora
-    from ..book.params import parameters
-
     P = parameters("small_models", {"profile": profile})
     corpus = corpora.load_corpus(max_words=P.max_words)
     return P, corpus, train_tokenizer(corpus.train, vocab_size=P.vocab_size)
@@ -33,9 +32,6 @@ def real_text_inputs(profile: str = "quick"):
 
 def grammar_inputs(profile: str = "quick"):
     """The grammar model's parameters (``sinha`` section), training sentences and tokenizer (cached)."""
-    from .. import grammar
-    from ..book.params import parameters
-
     P = parameters("sinha", {"profile": profile})
     text = grammar.generate_corpus(P.grammar_sentences, seed=P.seed)
     return P, text, train_tokenizer(text, vocab_size=P.grammar_vocab)
@@ -51,8 +47,6 @@ def real_text_model(profile: str = "quick", *, device: str = "auto", progress: b
 
 def grammar_model(profile: str = "quick", *, device: str = "auto", progress: bool = True) -> SharedModel:
     """Sinha+'s natural-order grammar MLM of ``profile`` (its ``sinha`` section), with held-out grammar sentences."""
-    from .. import grammar
-
     P, text, tok = grammar_inputs(profile)
     config = grammar.pretrain_config(P, text, tok)
     save_at = [s for s in P.grammar_checkpoint_steps if 0 < s < config.steps]  # as the chapter keeps them

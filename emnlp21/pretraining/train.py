@@ -13,13 +13,14 @@ from typing import Sequence
 import pandas as pd
 import torch
 
+from ..book.progress import progress as tqdm
 from ..book.runtime import bf16_autocast, resolve_device, seed_everything
 from . import cache, distributed
-from .config import Pretrained, PretrainConfig
+from .config import PretrainConfig, Pretrained
 from .data import pack_sequences, special_mask, tokenize_corpus
 from .evaluate import unigram_log_probs
-from .modeling import PretrainingModel
 from .fingerprints import text_fingerprint, tokenizer_fingerprint
+from .modeling import PretrainingModel
 from .tokenizer import load_tokenizer
 
 MODEL_FILE, CONFIG_FILE, TOKENIZER_FILE, LOG_FILE = "model.safetensors", "config.json", "tokenizer.json", "log.csv"
@@ -139,8 +140,6 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
     step_fn = torch.compile(step_fn) if compile and dev.type == "cuda" else step_fn
     log_every = log_every or max(1, config.steps // 100)
     save_at = set(save_at)
-
-    from ..book.progress import progress as tqdm
 
     records, order, cursor, tokens, running, n_running = [], torch.empty(0, dtype=torch.long), 0, 0, 0.0, 0
     model.train()

@@ -21,8 +21,7 @@ from .counts import WordCounts
 from . import figures, grammar_setting, paper, verdicts
 from .experiment import (Stimuli, add_grid_columns, build_stimuli, candidate_verbs, design_corpus, evaluate, mined_stimuli,
                          verb_pairs_from_lemmas)
-from .scoring import (add_baselines, add_training_counts, argmax_error, keep_scorable, mask_logits, score_natural,
-                      score_nonce, whole_word_ids)
+from .scoring import add_baselines, add_training_counts, argmax_error, keep_scorable, score_nonce
 from .stimuli import frames_from_doc, load_parser, mine, natural_items, nonce_sentences, verb_pairs_of
 from .words import VerbPair, third_person, words
 
@@ -31,7 +30,7 @@ __all__ = [
     "PAPER_OVERALL", "PAPER_SOURCE", "PAPER_SOURCE_JA", "PAPER_TABLE2", "error_by", "error_table", "log_bins", "overall_error",
     "per_verb", "trend", "ControlledCorpus", "assign_design", "clean_pools", "control_verb_counts",
     "frequency_grid", "WordCounts", "Stimuli", "add_grid_columns", "build_stimuli", "candidate_verbs", "design_corpus", "evaluate",
-    "mined_stimuli", "verb_pairs_from_lemmas", "add_baselines", "add_training_counts", "argmax_error", "keep_scorable", "mask_logits",
-    "score_natural", "score_nonce", "whole_word_ids", "frames_from_doc", "load_parser", "mine", "natural_items",
+    "mined_stimuli", "verb_pairs_from_lemmas", "add_baselines", "add_training_counts", "argmax_error", "keep_scorable",
+    "score_nonce", "frames_from_doc", "load_parser", "mine", "natural_items",
     "nonce_sentences", "verb_pairs_of", "VerbPair", "third_person", "words",
 ]

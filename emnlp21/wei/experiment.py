@@ -8,12 +8,13 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..book.paths import cache_dir
 from ..book.cache import cached_json, config_hash
+from ..book.paths import cache_dir
 from ..corpora.text import count_words
+from ..pretraining import score_forms, text_fingerprint
 from .control import ControlledCorpus, assign_design, clean_pools, control_verb_counts, frequency_grid
 from .counts import WordCounts
-from .scoring import add_baselines, add_training_counts, keep_scorable, score_natural, score_nonce
+from .scoring import add_baselines, add_training_counts, keep_scorable, score_nonce
 from .stimuli import FRAME_COLUMNS, load_parser, mine, natural_items, nonce_sentences, verb_pairs_of
 from .words import VerbPair
 
@@ -24,8 +25,6 @@ def mined_stimuli(heldout: Sequence[str], *, max_sentences: int, max_words: int 
     """Frames, nouns and verb lemmas (see :func:`.stimuli.mine`) of the first ``max_sentences`` held-out sentences of at most ``max_words``
     words, parsed once and cached by a hash of the text and the parser's version."""
     import spacy
-
-    from ..pretraining import text_fingerprint
 
     picked = [s for s in heldout if count_words(s) <= max_words][:max_sentences]
     if not picked:
@@ -98,7 +97,7 @@ def build_stimuli(frames: pd.DataFrame, nouns: pd.DataFrame, tokenizer, nonce_pa
 
 def evaluate(pretrained, stimuli: Stimuli, counts: WordCounts, *, device="cpu", seed: int = 0) -> pd.DataFrame:
     """Both conditions scored by one model, with training counts and the two baselines: one row per item."""
-    natural = score_natural(stimuli.natural, pretrained, device=device)
+    natural = score_forms(stimuli.natural, pretrained, device=device)
     nonce = score_nonce(stimuli.nonce, stimuli.pairs, pretrained, device=device)
     cols = ["condition", "subject", "number", "correct", "wrong", "attractors", "distance", "margin", "error"]
     items = pd.concat([natural[cols], nonce[cols]], ignore_index=True)

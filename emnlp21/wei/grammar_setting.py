@@ -9,8 +9,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import grammar
+from ..book.evidence import Control, binomial_interval
+from ..pretraining import score_forms, train_tokenizer
 from .counts import WordCounts
-from .scoring import add_baselines, add_training_counts, score_natural
+from .scoring import add_baselines, add_training_counts
 
 CONTROL_ACCURACY = 0.90  # agreement with an attractor on uncontrolled verbs before any frequency finding counts
 
@@ -32,8 +34,6 @@ def lexicon_lines() -> list[str]:
 
 def build(params, *, seed: int | None = None) -> GrammarSetting:
     """The controlled grammar corpus of a ``wei`` profile section, its tokenizer and the annotated items."""
-    from ..pretraining import train_tokenizer
-
     seed = params["seed"] if seed is None else seed
     design = grammar.frequency_design(params["wei_levels"], params["wei_verbs_per_cell"], seed=seed)
     corpus = grammar.wei_corpus(params["grammar_sentences"], design, seed=seed, cross_field=params["wei_cross_field"])
@@ -58,7 +58,7 @@ def pretrain_config(params, setting: GrammarSetting, seed: int):
 
 def score(model, setting: GrammarSetting, *, device="cpu", seed: int = 0) -> pd.DataFrame:
     """One row per item: the MLM's margin and error beside the baselines."""
-    out = score_natural(setting.items, model, device=device)
+    out = score_forms(setting.items, model, device=device)
     out["seed"] = seed
     return out
 
@@ -75,8 +75,6 @@ def control_probe(n: int, seed: int = 0) -> pd.DataFrame:
 def agreement_control(scored_probe: pd.DataFrame, threshold: float = CONTROL_ACCURACY, *, what=("the grammar MLM", "文法 MLM")):
     """The positive control of every frequency finding: accuracy on :func:`control_probe` items (their
     ``error`` column) at least ``threshold``, judged by the lower end of its 99 % Clopper–Pearson interval."""
-    from ..book.evidence import Control, binomial_interval
-
     n = len(scored_probe)
     if n < 1:
         raise ValueError("the agreement control needs scored items")

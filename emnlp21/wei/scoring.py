@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from ..pretraining.evaluate import mask_logits, whole_word_ids
-from ..pretraining.evaluate import score_forms as score_natural  # natural items: the subject's own field
 from .counts import WordCounts
 from .words import VerbPair
 

@@ -77,11 +77,10 @@ profile = "quick"
 # %%
 import time
 
-import pandas as pd
 
 from emnlp21 import book, corpora
 from emnlp21 import kobayashi as K
-from emnlp21.kobayashi import figures, paper, verdicts
+from emnlp21.kobayashi import figures, paper, tables, verdicts
 
 P, device = book.setup("kobayashi", globals())
 P
@@ -152,16 +151,7 @@ result = primary.result
 print(f"{len(result):,} tokens ({'from cache' if primary.from_cache else 'computed'}) "
       f"in {time.perf_counter() - t0:.1f} s so far")
 means = result.mean_by_layer()
-paper_row = pd.DataFrame([paper.MEANS["BERT-base"], paper.MEANS["RoBERTa-base"]],
-                         index=["paper: BERT-base", "paper: RoBERTa-base"])
-
-
-def means_table(lang):
-    ours = means[list(K.PAPER_MEASURES)].rename(index={"mean": book.tr(lang, "mean (ours)", "平均（本書）")})
-    return pd.concat([ours, paper_row.rename(index=lambda s: book.tr(lang, s, s.replace("paper", "論文")))]).round(2)
-
-
-book.show_table(means_table)
+book.show_table(lambda lang: tables.means_table(means, lang))
 
 # %%
 book.show_figure(lambda lang: figures.layer_means(means, lang, model_label), name="kobayashi-layer-means")
@@ -180,15 +170,7 @@ tokens = primary.tokens
 rho = K.rank_correlations(tokens)
 
 
-def rho_table(lang):
-    t = rho.loc[list(K.PAPER_MEASURES)].copy()
-    t.columns = [book.tr(lang, f"ours: {c}", "本書：" + {"all tokens": "全トークン", "without specials": "特殊トークン除く"}[c])
-                 for c in t.columns]
-    t[book.tr(lang, "paper (BERT-base): all tokens", "論文（BERT-base）：全トークン")] = pd.Series(paper.SPEARMAN)
-    return t.round(3)
-
-
-book.show_table(rho_table)
+book.show_table(lambda lang: tables.rho_table(rho, lang))
 book.show_figure(lambda lang: figures.rank_scatter(tokens, lang, seed=P.seed), name="kobayashi-rank-scatter")
 
 # %% [markdown]
@@ -304,13 +286,7 @@ analyses = [primary, verdicts.analyse(loaded, pairs, ranks, key="minilm-masked",
                                       replicates=P.bootstrap)]
 
 
-def first_pairs(loaded_model, some_pairs, length):
-    batch = K.tokenize(loaded_model.tokenizer, some_pairs[:16], length, device)
-    batch.pop("special_tokens_mask")
-    return batch
-
-
-sum_errors = {model_label: K.block_sum_error(loaded.model, first_pairs(loaded, pairs, P.max_length))}
+sum_errors = {model_label: K.block_sum_error(loaded.model, K.sum_check_batch(loaded, pairs, P.max_length, device))}
 book_models = {"real_text": (real_text_model, "real-text MN", "実テキストの MN"),
                "grammar": (grammar_model, "grammar MN", "文法の MN")}
 unknown = sorted(set(P.book_models) - set(book_models))
@@ -330,7 +306,7 @@ for name in P.book_models:
         label=f"{en}, {100 * P.mask_rate:g} % masked", label_ja=f"{ja}（{100 * P.mask_rate:g} % マスク）", max_length=length,
         batch_size=P.batch_size, measures=K.WITHOUT_FFN, mask_rate=P.mask_rate, seed=P.seed,
         replicates=P.bootstrap, controls=[control]))
-    sum_errors[en] = K.block_sum_error(mlm.model, first_pairs(mlm, mlm_pairs, length))
+    sum_errors[en] = K.block_sum_error(mlm.model, K.sum_check_batch(mlm, mlm_pairs, length, device))
     c = shared.model.config
     learned.append({"en": en, "ja": ja, "size": f"{c.layers}×{c.hidden}", "vocab": len(mlm.tokenizer),
                     "train": len(shared.train), "length": length, **heldout, "passed": control.passed})
@@ -340,89 +316,26 @@ for a in analyses[1:]:
           f"({masked.sum() / (~a.result.special).sum():.1%} of the non-special ones), "
           f"{'from cache' if a.from_cache else 'computed'}")
 print(f"masked runs and the book's MLMs: {time.perf_counter() - t1:.1f} s")
-
-
-def learned_table(lang):
-    tr = lambda en, ja: book.tr(lang, en, ja)  # noqa: E731
-    return pd.DataFrame([{
-        tr("model", "モデル"): tr(r["en"], r["ja"]), tr("layers × hidden", "層 × 次元"): r["size"],
-        tr("vocabulary", "語彙"): r["vocab"], tr("training sentences", "訓練文"): f"{r['train']:,}",
-        tr("input length (tokens)", "入力長（トークン）"): r["length"],
-        tr("held-out loss", "取り分け損失"): f"{r['heldout_loss']:.2f}",
-        tr("unigram floor", "ユニグラムの水準"): f"{r['unigram_entropy']:.2f}",
-        tr("gap (nats)", "差（nat）"): f"{r['gain']:.2f}",
-        tr(f"control: gap ≥ {report.LEARNED_NATS:g}", f"対照：差 ≥ {report.LEARNED_NATS:g}"):
-            tr("passed", "合格") if r["passed"] else tr("failed", "不合格")} for r in learned])
-
-
 if learned:
-    book.show_table(learned_table)
+    book.show_table(lambda lang: tables.learned_table(learned, report.LEARNED_NATS, lang))
 
 # %%
-def runs_means_table(lang):
-    ours = pd.DataFrame({book.tr(lang, f"ours: {a.run.label}", f"本書：{a.run.label_ja}"): a.run.means[list(K.PAPER_MEASURES)]
-                         for a in analyses}).T
-    return pd.concat([ours, paper_row.rename(index=lambda s: book.tr(lang, s, s.replace("paper", "論文")))]).round(2)
+runs = [a.run for a in analyses]
+book.show_table(lambda lang: tables.runs_means_table(runs, lang))
 
 
-book.show_table(runs_means_table)
-
-
-def rho_rows(lang):
-    return pd.DataFrame([{"rho": a.run.rho.rho, "low": a.run.rho.low, "high": a.run.rho.high,
-                          "rho_w": a.run.rho_words.rho, "low_w": a.run.rho_words.low, "high_w": a.run.rho_words.high,
-                          "confidence": a.run.rho.confidence} for a in analyses],
-                        index=[book.tr(lang, a.run.label, a.run.label_ja) for a in analyses])
-
-
-def rho_runs_table(lang):
-    tr = lambda en, ja: book.tr(lang, en, ja)  # noqa: E731
-    conf = f"{100 * analyses[0].run.rho.confidence:g} %"
-    rows = []
-    for a in analyses:
-        e, w = a.run.rho, a.run.rho_words
-        rows.append({tr("model", "モデル"): tr(f"ours: {a.run.label}", f"本書：{a.run.label_ja}"),
-                     tr("rho, all tokens", "rho（全トークン）"): f"{e.rho:.3f}",
-                     tr(f"{conf} interval", f"{conf} 区間"): f"[{e.low:.3f}, {e.high:.3f}]",
-                     tr("rho, without specials", "rho（特殊トークン除く）"): f"{w.rho:.3f}",
-                     tr(f"{conf} interval ", f"{conf} 区間 "): f"[{w.low:.3f}, {w.high:.3f}]",
-                     tr("pairs", "文対"): e.pairs, tr("tokens", "トークン"): f"{e.tokens:,}",
-                     tr(f"rho < 0 and |rho| ≥ {K.MIN_RHO:g}", f"rho < 0 かつ |rho| ≥ {K.MIN_RHO:g}"):
-                         tr("yes", "はい") if e.sign_holds(-1) else tr("no", "いいえ")})
-    rows.append({tr("model", "モデル"): tr("paper: BERT-base", "論文：BERT-base"),
-                 tr("rho, all tokens", "rho（全トークン）"): f"{paper.SPEARMAN['AttnResLn-N']:.2f}",
-                 tr(f"{conf} interval", f"{conf} 区間"): "—",
-                 tr("rho, without specials", "rho（特殊トークン除く）"): f"{paper.SPEARMAN_WITHOUT_SPECIALS['AttnResLn-N']:.2f}",
-                 tr(f"{conf} interval ", f"{conf} 区間 "): "—", tr("pairs", "文対"): "—", tr("tokens", "トークン"): "—",
-                 tr(f"rho < 0 and |rho| ≥ {K.MIN_RHO:g}", f"rho < 0 かつ |rho| ≥ {K.MIN_RHO:g}"): "—"})
-    return pd.DataFrame(rows).set_index(tr("model", "モデル"))
-
-
-book.show_table(rho_runs_table)
-book.show_figure(lambda lang: figures.rho_intervals(rho_rows(lang), lang, K.MIN_RHO), name="kobayashi-rho-intervals")
-
-
-def rho_sentence(a, lang):
-    e = a.run.rho
-    verdict = book.tr(lang, "holds" if e.sign_holds(-1) else "does not hold",
-                      "成り立つ" if e.sign_holds(-1) else "成り立たない")
-    return book.tr(lang, f"{a.run.label}: rho = {e.rho:.2f} [{e.low:.2f}, {e.high:.2f}], the sign claim {verdict}",
-                   f"{a.run.label_ja}：rho = {e.rho:.2f} [{e.low:.2f}, {e.high:.2f}]，符号の主張は{verdict}")
+book.show_table(lambda lang: tables.rho_runs_table(runs, lang))
+book.show_figure(lambda lang: figures.rho_intervals(tables.rho_rows(runs, lang), lang, K.MIN_RHO), name="kobayashi-rho-intervals")
 
 
 conf = f"{100 * analyses[0].run.rho.confidence:g} %"
 failed = [r for r in learned if not r["passed"]]
-def ja_names(runs):  # Japanese names joined, spaced before kana unless they end in a full-width parenthesis
-    names = " と ".join(r.label_ja for r in runs)
-    return names if names.endswith("）") else names + " "
-
-
 opposite = [a.run for a in analyses if a.run.rho.sign_holds(+1)]  # the sign reversed, beyond the size threshold
 small = [a.run for a in analyses if not a.run.rho.sign_holds(+1) and not a.run.rho.sign_holds(-1)]
 book.show_text(
     en=(f"The minimum size of |rho| for a sign claim is {K.MIN_RHO:g}; intervals are {conf} percentile intervals over "
         f"{P.bootstrap:,} resamples of the sentence pairs, and {100 * P.mask_rate:g} % of the non-special tokens were masked "
-        f"in the masked runs. " + "; ".join(rho_sentence(a, "en") for a in analyses)
+        f"in the masked runs. " + "; ".join(tables.rho_sentence(r, "en") for r in runs)
         + f" (paper, BERT-base: {paper.SPEARMAN['AttnResLn-N']})."
         + ("" if not failed else " " + " and ".join(r["en"] for r in failed)
            + f" did not get {report.LEARNED_NATS:g} nats below its unigram floor, so its findings are inconclusive.")
@@ -431,13 +344,13 @@ book.show_text(
         + ("" if not small else " On " + " and ".join(r.label for r in small) + " the correlation is too small "
            "(or too uncertain) to give a sign.")),
     ja=(f"符号の主張に必要な |rho| の最小値は {K.MIN_RHO:g} です。区間は文対を {P.bootstrap:,} 回再標本化した {conf} パーセンタイル区間で，"
-        f"マスクした実行では特殊でないトークンの {100 * P.mask_rate:g} % をマスクしました。" + "。".join(rho_sentence(a, "ja") for a in analyses)
+        f"マスクした実行では特殊でないトークンの {100 * P.mask_rate:g} % をマスクしました。" + "。".join(tables.rho_sentence(r, "ja") for r in runs)
         + f"（論文の BERT-base：{paper.SPEARMAN['AttnResLn-N']}）。"
         + ("" if not failed else " と ".join(r["ja"] for r in failed)
            + f" はユニグラムの水準を {report.LEARNED_NATS:g} nat 下回らなかったので，その知見は判定不能です。")
-        + ("" if not opposite else ja_names(opposite) + "では符号が基準を超えて逆になりました："
+        + ("" if not opposite else tables.ja_names(opposite) + "では符号が基準を超えて逆になりました："
            "そこでは高頻度語ほど自分自身のベクトルを多く保ちます。")
-        + ("" if not small else ja_names(small) + "では相関が小さすぎる（または不確かすぎる）ため，"
+        + ("" if not small else tables.ja_names(small) + "では相関が小さすぎる（または不確かすぎる）ため，"
            "符号は言えません。")),
 )
 
@@ -452,7 +365,7 @@ book.show_text(
 
 # %%
 claims = book.Claims("kobayashi", P.profile)
-verdicts.add_claims(claims, [a.run for a in analyses], sum_errors=sum_errors)
+verdicts.add_claims(claims, runs, sum_errors=sum_errors)
 claims.save()
 claims.table()
 
@@ -462,27 +375,19 @@ lin, noffn = m["Layer-N (FFN lin.)"], m["Layer-N (no FFN)"]
 by_id = {c.id: c for c in claims.items}
 findings = [c for c in claims.items if c.kind == "finding"]
 n = {v: sum(c.verdict == v for c in findings) for v in ("holds", "fails", "inconclusive")}
-word = {"holds": ("holds", "成り立ちました"), "fails": ("does not hold", "成り立ちませんでした"),
-        "inconclusive": ("is inconclusive", "判定不能でした")}
-
-
-def says(cid, lang):
-    return word[by_id[cid].verdict][0 if lang == "en" else 1]
-
-
 book.show_text(
     en=(f"On {model_label} and {len(tokens):,} tokens of real English, the ordering of the means "
-        f"{says('kobayashi.ordering', 'en')}; the whole block mixes {m['AttnResLn-N']:.1f} % against "
+        f"{tables.verdict_words(by_id['kobayashi.ordering'], 'en')}; the whole block mixes {m['AttnResLn-N']:.1f} % against "
         f"{m['Attn-N']:.1f} % for attention norms alone (paper, BERT-base: {paper.MEANS['BERT-base']['AttnResLn-N']} % vs "
         f"{paper.MEANS['BERT-base']['Attn-N']} %). The claim that frequent tokens mix more "
-        f"{says('kobayashi.frequent-words-mix-more', 'en')} there (rho = {primary.run.rho.rho:.2f}; paper "
+        f"{tables.verdict_words(by_id['kobayashi.frequent-words-mix-more'], 'en')} there (rho = {primary.run.rho.rho:.2f}; paper "
         f"{paper.SPEARMAN['AttnResLn-N']}). Through the rest of the layer the mixing ratio is {lin:.1f} % (FFN "
         f"linearised) or {noffn:.1f} % (FFN ignored). Over all {len(analyses)} runs, {n['holds']} of the "
         f"{len(findings)} findings hold, {n['fails']} fail and {n['inconclusive']} are inconclusive."),
-    ja=(f"{model_label} と実際の英文 {len(tokens):,} トークンで，平均の大小関係は{says('kobayashi.ordering', 'ja')}。"
+    ja=(f"{model_label} と実際の英文 {len(tokens):,} トークンで，平均の大小関係は{tables.verdict_words(by_id['kobayashi.ordering'], 'ja')}。"
         f"ブロック全体の混ぜ合わせは {m['AttnResLn-N']:.1f} %，注意のノルムだけでは {m['Attn-N']:.1f} % です"
         f"（論文の BERT-base：{paper.MEANS['BERT-base']['AttnResLn-N']} % 対 {paper.MEANS['BERT-base']['Attn-N']} %）。"
-        f"高頻度語ほど強く混ぜるという主張はここでは{says('kobayashi.frequent-words-mix-more', 'ja')}"
+        f"高頻度語ほど強く混ぜるという主張はここでは{tables.verdict_words(by_id['kobayashi.frequent-words-mix-more'], 'ja')}"
         f"（rho = {primary.run.rho.rho:.2f}，論文は {paper.SPEARMAN['AttnResLn-N']}）。層の残りまで延長すると "
         f"{lin:.1f} %（FFN 線形化）・{noffn:.1f} %（FFN 無視）です。{len(analyses)} 通りの実行全体で，知見 {len(findings)} 件のうち"
         f" {n['holds']} 件が成り立ち，{n['fails']} 件が成り立たず，{n['inconclusive']} 件が判定不能でした。"),

@@ -586,16 +586,13 @@ claims.save()
 claims.table()
 
 # %%
-def row(task: str) -> str:
-    return ", ".join(f"{v} {g_means.loc[v, task]:.1f}" for v in g_means.index)
-
-
+row = {t: ", ".join(f"{v} {g_means.loc[v, t]:.1f}" for v in g_means.index) for t in ("topic", "word_order")}
 attracted = agreement[list(sinha.ATTRACTED)].mean(axis=1)
 book.show_text(
-    en=f"On the grammar: topic (order-free) {row('topic')}; word_order (order-sensitive) {row('word_order')}; "
+    en=f"On the grammar: topic (order-free) {row['topic']}; word_order (order-sensitive) {row['word_order']}; "
        f"zero-shot agreement across an attractor " + ", ".join(f"{v} {a:.1f}" for v, a in attracted.items())
        + " (%, chance 50).",
-    ja=f"文法では，topic（語順不要）{row('topic')}，word_order（語順が必要）{row('word_order')}，"
+    ja=f"文法では，topic（語順不要）{row['topic']}，word_order（語順が必要）{row['word_order']}，"
        f"誘引名詞をはさむゼロショットの一致 " + "，".join(f"{v} {a:.1f}" for v, a in attracted.items())
        + "（%，チャンス 50）。")
 

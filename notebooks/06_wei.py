@@ -320,18 +320,12 @@ book.show_table(lambda lang: claims.table())
 counts_by = claims.counts()
 
 
-def verdict_line(setting, lang):
-    mine = [c for c in claims.items if c.id.startswith(f"wei.{setting}.") and c.kind == "finding"]
-    word = {"holds": ("held", "成立"), "fails": ("failed", "不成立"), "inconclusive": ("inconclusive", "判定不能")}
-    return ", ".join(f"{c.id.split('.')[-1]}: {book.tr(lang, *word[c.verdict])}" for c in mine)
-
-
 elapsed = time.perf_counter() - started
 book.show_text(
-    en=f"Grammar — {verdict_line('grammar', 'en')}. Real text — {verdict_line('text', 'en')}. Findings held "
+    en=f"Grammar — {claims.verdict_line('wei.grammar.', 'en')}. Real text — {claims.verdict_line('wei.text.', 'en')}. Findings held "
        f"{counts_by['finding_holds']}, failed {counts_by['finding_fails']}, inconclusive {counts_by['finding_inconclusive']}. "
        f"This notebook ran in {elapsed:.0f} s (profile `{P.profile}`, device `{device}`).",
-    ja=f"文法：{verdict_line('grammar', 'ja')}。実テキスト：{verdict_line('text', 'ja')}。結果は成立 "
+    ja=f"文法：{claims.verdict_line('wei.grammar.', 'ja')}。実テキスト：{claims.verdict_line('wei.text.', 'ja')}。結果は成立 "
        f"{counts_by['finding_holds']}，不成立 {counts_by['finding_fails']}，判定不能 {counts_by['finding_inconclusive']}。"
        f"このノートブックの実行時間は {elapsed:.0f} 秒でした（プロファイル `{P.profile}`，デバイス `{device}`）。")
 

@@ -89,15 +89,7 @@ corpus.stats
 example = y.example_table(corpus.heldout[3], tokenizer, objectives=P.real_text_objectives, seed=P.seed, rate=0.3)
 
 
-def example_view(lang):
-    view = example.copy()
-    view["objective"] = [y.label(n, lang) for n in view.objective]
-    wide = view.pivot(index="position", columns="objective", values=["input", "label"])
-    wide.insert(0, ("original", ""), view.groupby("position").original.first())
-    return wide
-
-
-book.show_table(example_view)
+book.show_table(lambda lang: y.example_view(example, lang))
 
 # %% [markdown]
 # :::{lang} en

@@ -104,6 +104,16 @@ class Claims:
         """Findings held / failed / inconclusive, then checks and constructions (for a chapter's summary)."""
         return counts(self.items)
 
+    def verdict_line(self, prefix: str, lang: str) -> str:
+        """The findings whose id starts with ``prefix`` and their verdicts, e.g. ``unseen-worse: held, ...``."""
+        words = VERDICT_WORDS[lang]
+        return ", ".join(f"{c.id.removeprefix(prefix)}: {words[c.verdict]}" for c in self.items
+                         if c.id.startswith(prefix) and c.kind == "finding")
+
+
+VERDICT_WORDS = {"en": {"holds": "held", "fails": "failed", "inconclusive": "inconclusive"},
+                 "ja": {"holds": "成立", "fails": "不成立", "inconclusive": "判定不能"}}
+
 
 def counts(claims: list[Claim]) -> dict[str, int]:
     out = {f"finding_{v}": 0 for v in ("holds", "fails", "inconclusive")} | {"check": 0, "construction": 0}

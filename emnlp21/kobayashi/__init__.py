@@ -8,7 +8,7 @@ from .mixing import (LAYER_MEASURES, MEASURES, PAPER_MEASURES, WITHOUT_FFN, batc
                      norm_maps, packed_ratios)
 from .model import (DEFAULT_MODEL, LoadedModel, UnsupportedModelError, from_pretrained, load_model,
                     packaged_model_dir)
-from .run import MixingRatios, cached_mixing_ratios, mixing_ratios, sentence_pairs, tokenize
+from .run import MixingRatios, cached_mixing_ratios, mixing_ratios, sentence_pairs, sum_check_batch, tokenize
 
 __all__ = [
     "MIN_RHO", "RhoEstimate", "bootstrap_rho", "bootstrap_spearman", "frequency_ranks", "layer_mean_ratios",
@@ -16,5 +16,5 @@ __all__ = [
     "LAYER_MEASURES", "MEASURES", "PAPER_MEASURES", "WITHOUT_FFN", "batch_ratios", "block_sum_error", "decompose",
     "norm_maps", "packed_ratios", "DEFAULT_MODEL", "LoadedModel", "UnsupportedModelError", "from_pretrained",
     "load_model", "packaged_model_dir", "MixingRatios", "cached_mixing_ratios", "mixing_ratios", "sentence_pairs",
-    "tokenize",
+    "sum_check_batch", "tokenize",
 ]

@@ -91,6 +91,14 @@ def tokenize(tokenizer, texts: Sequence[Text], max_length: int, device="cpu") ->
     return {k: v.to(device) for k, v in enc.items()}
 
 
+def sum_check_batch(loaded, texts: Sequence[Text], max_length: int, device="cpu", n: int = 16) -> dict:
+    """The model inputs of the first ``n`` texts, for :func:`~.mixing.block_sum_error` (the sanity check
+    that the decomposition sums back to the block's output)."""
+    batch = tokenize(loaded.tokenizer, texts[:n], max_length, device)
+    batch.pop("special_tokens_mask")
+    return batch
+
+
 @torch.no_grad()
 def mixing_ratios(model, tokenizer, texts: Sequence[Text], *, batch_size: int = 32, max_length: int = 128,
                   measures: Sequence[str] = MEASURES, mask_rate: float = 0.0, mask_seed: int = 0,

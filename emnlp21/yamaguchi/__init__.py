@@ -13,7 +13,8 @@ from .objectives import (FIRST_CHAR_CLASSES, LABELS, OBJECTIVES, TOKEN_TYPES, Fi
                          ShuffleRandom, TokenType, choose, class_table, first_char_class, random_tokens, shuffle_among,
                          stop_words, token_type)
 from .paper import PAPER_SOURCE
-from .tables import (NO_PRETRAINING, REFERENCES, average_by_seed, compute_curve, finetune_with_checkpoints, label,
+from .tables import (NO_PRETRAINING, REFERENCES, average_by_seed, compute_curve, example_view, finetune_with_checkpoints,
+                     label,
                      score_table, tidy_scores)
 from .verdicts import add_downstream_claims, own_task_controls, seed_margin
 
@@ -23,7 +24,7 @@ __all__ = [
     "FIRST_CHAR_CLASSES", "LABELS", "OBJECTIVES", "TOKEN_TYPES", "FirstChar", "Random", "Shuffle", "ShuffleRandom",
     "TokenType", "choose", "class_table", "first_char_class", "random_tokens", "shuffle_among", "stop_words",
     "token_type", "PAPER_SOURCE",
-    "NO_PRETRAINING", "REFERENCES", "average_by_seed", "compute_curve", "finetune_with_checkpoints", "label",
+    "NO_PRETRAINING", "REFERENCES", "average_by_seed", "compute_curve", "example_view", "finetune_with_checkpoints", "label",
     "score_table", "tidy_scores",
     "add_downstream_claims", "own_task_controls", "seed_margin",
 ]

@@ -24,6 +24,16 @@ def label(name: str, lang: str = "en") -> str:
     return LABELS.get(name, name)
 
 
+def example_view(example: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`~.measure.example_table` wide: per position the original token, then per objective what
+    the encoder sees and the label it must predict."""
+    view = example.copy()
+    view["objective"] = [label(n, lang) for n in view.objective]
+    wide = view.pivot(index="position", columns="objective", values=["input", "label"])
+    wide.insert(0, ("original", ""), view.groupby("position").original.first())
+    return wide
+
+
 def tidy_scores(results: pd.DataFrame, *, split: str = "test", metric: str = "accuracy") -> pd.DataFrame:
     """The fine-tuning suite's tidy results as one row per model, task and seed with a ``score`` in
     points (0–100, as GLUE reports them)."""

@@ -95,3 +95,31 @@ def test_japanese_compound_search_finds_a_page(browser, base_url):
             page.locator("#search-results .highlighted").count() > 0
     shot(page, "search-ja")
     page.close()
+
+
+# The front page (scoreboard) and two chapters, as a reader on a phone and on a desktop meets them.
+LEGIBLE_PAGES = {"front": "book/intro.html", "sinha": "book/chapters/05_sinha.html", "ctal": "book/chapters/08_ctal.html"}
+
+
+@pytest.mark.parametrize("width", [375, 1300])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("name", sorted(LEGIBLE_PAGES))
+def test_pages_are_legible_on_a_phone_and_a_desktop(browser, base_url, name, lang, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{base_url}/{lang}/{LEGIBLE_PAGES[name]}")
+    page.wait_for_load_state("load")
+    # nothing pushes the page wider than the screen: wide tables and code scroll inside their own box
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{lang}/{name} at {width}px is {overflow}px wider than the screen"
+    wide = page.evaluate("""() => [...document.querySelectorAll('article img')]
+        .filter(i => i.getBoundingClientRect().right > window.innerWidth + 1).map(i => i.src)""")
+    assert not wide, f"figures run past the right edge: {wide}"
+    # a badge (verdict, kind) reads on one line: never one character per line
+    wrapped = page.evaluate("""() => [...document.querySelectorAll('.badge')].filter(b => {
+        const r = b.getBoundingClientRect(), lh = parseFloat(getComputedStyle(b).lineHeight) || 20;
+        return r.height > 1.8 * lh; }).map(b => b.textContent)""")
+    assert not wrapped, f"badges wrapped on {lang}/{name} at {width}px: {wrapped[:5]}"
+    if name == "front":
+        assert page.locator("table.claims-scoreboard").count() >= 1
+    shot(page, f"{name}-{lang}-{width}")
+    page.close()

@@ -8,6 +8,8 @@ def test_under_the_executor_a_loop_leaves_one_summary_line(monkeypatch, capsys):
     assert list(progress(range(500), desc="pre-train mlm")) == list(range(500))
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("pre-train mlm: 500 steps in ")
+    assert list(progress(range(42), desc="fine-tune", unit="run")) == list(range(42))
+    assert capsys.readouterr().out.startswith("fine-tune: 42 runs in ")  # what was counted, not "steps"
     assert list(progress(range(3), desc="quiet", disable=True)) == [0, 1, 2]
     assert capsys.readouterr().out == ""
 

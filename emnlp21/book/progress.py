@@ -9,10 +9,10 @@ from tqdm.std import tqdm
 
 
 class _Summary:
-    """Iterates like ``tqdm`` without drawing; prints ``desc: N steps in S s`` once, at the end."""
+    """Iterates like ``tqdm`` without drawing; prints ``desc: N units in S s`` once, at the end."""
 
-    def __init__(self, iterable=None, *, desc: str = "", disable: bool = False, total=None, **_):
-        self.iterable, self.desc, self.disable = iterable, desc, disable
+    def __init__(self, iterable=None, *, desc: str = "", disable: bool = False, total=None, unit: str = "step", **_):
+        self.iterable, self.desc, self.disable, self.unit = iterable, desc, disable, unit
 
     def __iter__(self):
         start, n = time.perf_counter(), 0
@@ -20,7 +20,8 @@ class _Summary:
             n += 1
             yield item
         if not self.disable:
-            print(f"{self.desc or 'loop'}: {n} steps in {time.perf_counter() - start:.1f} s", flush=True)
+            print(f"{self.desc or 'loop'}: {n} {self.unit}{'' if n == 1 else 's'} in {time.perf_counter() - start:.1f} s",
+                  flush=True)
 
 
 def progress(iterable=None, **kwargs):
@@ -30,4 +31,5 @@ def progress(iterable=None, **kwargs):
     if os.environ.get("EMNLP21_BATCH"):
         return _Summary(iterable, **kwargs)
     kwargs.setdefault("mininterval", 0.5)
+    kwargs.setdefault("unit", "step")
     return tqdm(iterable, **kwargs)

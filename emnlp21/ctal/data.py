@@ -265,7 +265,8 @@ def featurise(name: str, table: pd.DataFrame, cfg: DataConfig, *, progress: bool
         jobs = list(zip(table.text, table._speaker, table._prosody))
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
             it = pool.map(lambda j: utterance_features(*j, cfg.features), jobs)
-            return list(tqdm(it, total=len(jobs), desc=f"synthesise {name}", disable=not progress))
+            return list(tqdm(it, total=len(jobs), desc=f"synthesise {name}", unit="utterance",
+                             disable=not progress))
 
     feats, _ = read_or_build(cache_dir("ctal", "features") / f"{name}-{key}.npz", load=load, build=synthesise_all,
                              dump=_dump_npz)

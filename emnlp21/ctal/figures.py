@@ -173,9 +173,11 @@ TASK_PANELS = [("WA", ("emotion: WA ↑", "感情分類：WA ↑")), ("Acc2", ("
                ("EER", ("speaker verification: EER ↓", "話者照合：EER ↓"))]
 
 
-def results_figure(per_seed: pd.DataFrame, chance: dict[str, float], lang: str, references: dict | None = None):
-    """One panel per task: each variant's mean over fine-tuning seeds (bar) and each seed (dot), chance dashed.
-    ``per_seed``: rows (variant, seed), columns metrics."""
+def results_figure(per_seed: pd.DataFrame, chance: dict[str, float], lang: str, references: dict | None = None,
+                   paper_values: dict[str, float] | None = None):
+    """One panel per task: each variant's mean over fine-tuning seeds (bar) and each seed (dot), chance dashed;
+    ``references`` (label → (metric, value)) dotted, ``paper_values`` (metric → the paper's CTAL-base on its own
+    corpora) dash-dotted. ``per_seed``: rows (variant, seed), columns metrics."""
     variants = list(dict.fromkeys(per_seed.index.get_level_values(0)))
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), sharey=False)
     y = np.arange(len(variants))
@@ -190,6 +192,10 @@ def results_figure(per_seed: pd.DataFrame, chance: dict[str, float], lang: str, 
             if m == metric:
                 ax.axvline(v, color="#c44e52", ls=":", lw=1.2)
                 ax.text(v, -0.6, " " + label, color="#c44e52", fontsize=8, va="bottom")
+        if metric in (paper_values or {}):
+            ax.axvline(paper_values[metric], color="#8172b2", ls="-.", lw=1.2)
+            ax.text(paper_values[metric], len(variants) - 0.45, tr(lang, " paper", " 論文"), color="#8172b2", fontsize=8,
+                    va="bottom")
         ax.text(chance[metric], len(variants) - 0.45, tr(lang, " chance", " 偶然"), color="grey", fontsize=8, va="bottom")
         ax.set_title(tr(lang, *title), fontsize=10)
         ax.set_yticks(y, [variant_label(v, lang) for v in variants] if ax is axes[0] else [""] * len(variants))

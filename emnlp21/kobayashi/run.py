@@ -111,7 +111,7 @@ def mixing_ratios(model, tokenizer, texts: Sequence[Text], *, batch_size: int = 
     plans = mask_plan(tokenizer, texts, max_length=max_length, rate=mask_rate, seed=mask_seed) if mask_rate else None
     order = sorted(range(len(texts)), key=lambda i: len(str(texts[i])))  # less padding per batch
     rows = {k: [] for k in ("ratios", "token_ids", "text_index", "position", "special", "masked")}
-    for start in tqdm(range(0, len(order), batch_size), disable=not progress, desc="mixing ratios"):
+    for start in tqdm(range(0, len(order), batch_size), disable=not progress, desc="mixing ratios", unit="batch"):
         idx = order[start:start + batch_size]
         enc = tokenize(tokenizer, [texts[i] for i in idx], max_length, device)
         special = enc.pop("special_tokens_mask").bool()

@@ -223,7 +223,7 @@ def finetune_suite(models: Mapping[str, Pretrained], tasks: Mapping[str, Task] |
     task_list = list(tasks.values()) if isinstance(tasks, Mapping) else list(tasks)
     jobs = [(name, m, t, s) for name, m in models.items() for t in task_list for s in seeds]
     rows = []
-    for name, m, task, seed in tqdm(jobs, desc="fine-tune", disable=not progress):
+    for name, m, task, seed in tqdm(jobs, desc="fine-tune", unit="run", disable=not progress):
         result, _ = read_or_build(
             _result_path(m, task, seed, config, train_transform), load=lambda path: json.loads(path.read_text()),
             build=lambda: finetune(m, task, seed, config=config, device=device, train_transform=train_transform),

@@ -224,10 +224,10 @@ ms = timing.set_index("objective")
 light = [n for n in P.real_text_objectives if n != "mlm"]
 claims = book.Claims("yamaguchi", P.profile)
 n_items = sum(len(t.test) for t in tasks.values())
-real_controls = [report.beyond_unigram_control(heldout_mlm["gain"]),
-                 *y.own_task_controls(own_task, P.real_text_objectives)]
 y.add_downstream_claims(claims, scores, P.real_text_objectives, near_points=P.near_mlm_points, n_items=n_items,
-                        controls=real_controls, curve=curve if save_at else None)
+                        controls=y.own_task_controls(own_task, P.real_text_objectives),
+                        shared_controls=[report.beyond_unigram_control(heldout_mlm["gain"])],
+                        curve=curve if save_at else None)
 claims.add(
     "yamaguchi.light-heads-fewer-flops", kind="construction",  # a head of a few outputs against a vocabulary softmax
     en="Every light objective costs fewer FLOPs per training step than MLM.",

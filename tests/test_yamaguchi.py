@@ -1,9 +1,11 @@
 """The five Yamaguchi+ objectives: labels agree with the manipulation made, rates match, specials stay."""
 
+import pandas as pd
 import pytest
 import torch
 
 from emnlp21 import yamaguchi as y
+from emnlp21.book import Claims, Control
 from emnlp21.pretraining import PretrainConfig, get_objective
 from emnlp21.pretraining.data import pack_sequences, special_mask, tokenize_corpus
 from emnlp21.pretraining.objectives import IGNORE
@@ -206,3 +208,42 @@ def test_scores_average_within_seed_then_over_seeds():
         y.tidy_scores(pd.DataFrame({"model": ["x"]}))
     with pytest.raises(ValueError, match="no 'f1'"):
         y.tidy_scores(pd.DataFrame(rows), metric="f1")
+
+
+def _scores(means: dict[str, float], spread: float) -> pd.DataFrame:
+    """Tidy fine-tuning scores (points) of each model on two tasks and three seeds around ``means``."""
+    offsets = [-spread, 0.0, spread]
+    return pd.DataFrame([{"model": m, "task": t, "seed": s, "score": mean + offsets[s]}
+                         for m, mean in means.items() for t in ("a", "b") for s in range(3)])
+
+
+def _verdicts(scores, controls, n_items=100_000):
+    board = Claims("yamaguchi", "quick")
+    y.add_downstream_claims(board, scores, ["mlm", "shuffle_random", "first_char"], near_points=2.0, n_items=n_items,
+                            controls=controls)
+    return {c.id: c.verdict for c in board.items}
+
+
+def test_each_downstream_claim_is_gated_by_the_controls_of_the_objectives_it_is_about():
+    ok = {n: Control(n, n, True) for n in ("mlm", "shuffle_random", "first_char")}
+    scores = _scores({"mlm": 80.0, "shuffle_random": 79.5, "first_char": 70.0, y.NO_PRETRAINING: 60.0}, spread=0.1)
+    assert _verdicts(scores, ok)["yamaguchi.shuffle-random-near-mlm"] == "holds"
+    first_char_failed = {**ok, "first_char": Control("fc", "fc", False)}
+    v = _verdicts(scores, first_char_failed)
+    assert v["yamaguchi.shuffle-random-near-mlm"] == "holds"  # First Char has no say on S+R against MLM
+    assert v["yamaguchi.all-beat-no-pretraining"] == "inconclusive"  # but it is one of "all"
+
+
+def test_within_the_tolerance_is_judged_against_the_noise():
+    ok = {n: Control(n, n, True) for n in ("mlm", "shuffle_random", "first_char")}
+    far = _scores({"mlm": 80.0, "shuffle_random": 70.0, "first_char": 70.0, y.NO_PRETRAINING: 60.0}, spread=0.1)
+    assert _verdicts(far, ok)["yamaguchi.shuffle-random-near-mlm"] == "fails"  # 10 points below, noise ~0.2
+    # 2.4 points below with a tolerance of 2 and seed spread of several points: the noise cannot tell
+    noisy = _scores({"mlm": 80.0, "shuffle_random": 77.6, "first_char": 70.0, y.NO_PRETRAINING: 60.0}, spread=3.0)
+    assert _verdicts(noisy, ok, n_items=400)["yamaguchi.shuffle-random-near-mlm"] == "inconclusive"
+
+
+@pytest.mark.parametrize("diff, margin, expected", [(-1.0, 0.5, (True, True)), (-10.0, 1.0, (False, True)),
+                                                    (-2.4, 5.9, (False, False)), (3.0, 0.1, (True, True))])
+def test_within_tolerance_holds_fails_or_cannot_tell(diff, margin, expected):
+    assert y.within_tolerance(diff, margin, 2.0) == expected

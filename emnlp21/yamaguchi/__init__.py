@@ -16,7 +16,7 @@ from .paper import PAPER_SOURCE
 from .tables import (NO_PRETRAINING, REFERENCES, average_by_seed, compute_curve, example_view, finetune_with_checkpoints,
                      label,
                      score_table, tidy_scores)
-from .verdicts import add_downstream_claims, own_task_controls, seed_margin
+from .verdicts import add_downstream_claims, own_task_controls, seed_margin, within_tolerance
 
 __all__ = [
     "draw_compute_curve", "draw_pretraining_curves", "draw_step_cost",
@@ -26,5 +26,5 @@ __all__ = [
     "token_type", "PAPER_SOURCE",
     "NO_PRETRAINING", "REFERENCES", "average_by_seed", "compute_curve", "example_view", "finetune_with_checkpoints", "label",
     "score_table", "tidy_scores",
-    "add_downstream_claims", "own_task_controls", "seed_margin",
+    "add_downstream_claims", "own_task_controls", "seed_margin", "within_tolerance",
 ]

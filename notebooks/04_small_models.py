@@ -221,7 +221,7 @@ book.show_table(lambda lang: report.recipe_table(recipes, lang))
 # 同じエンコーダ・データ・バッチ・系列長・ステップ数を，本書のループと，`BertForMaskedLM` と MLM 用
 # コレータを使った素の `transformers.Trainer` で，それぞれ最初から学習します。本書のループは語彙ヘッドを
 # マスクした 15 % の位置だけで計算し，行の詰め込みをデータローダなしで一度だけ行います。
-# Trainer はヘッドを全位置で計算します。モデル FLOPs 利用率 (MFU) は達成したモデル FLOP/s をピークで
+# Trainer はヘッドを全位置で計算します。モデル FLOPs 利用率（MFU）は達成したモデル FLOP/s をピークで
 # 割ったもので，CPU ではこのマシンで測った行列積の最高 FLOP/s，GPU では bf16 の密行列ピークです。
 # 共有されうるマシンでのこの実行の時間です。`benchmarks/pretraining_speed.py` は同じ比較を任意の
 # 大きさで行います。

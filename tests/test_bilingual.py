@@ -1,6 +1,7 @@
 """Unit tests of the bilingual build's pieces: language filter, Japanese search terms, scoreboard, root page."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -131,4 +132,33 @@ def test_house_style_says_honsho_for_ours():
     root = Path(__file__).resolve().parents[1]
     sources = [*root.glob("notebooks/*.py"), *root.glob("book/*.md"), *root.glob("emnlp21/**/*.py")]
     offenders = {p.name: ours_variants(p.read_text(encoding="utf-8")) for p in sources}
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+_JA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]")
+
+
+def half_width_parentheses(text: str) -> list[str]:
+    """Parenthesised phrases in the Japanese blocks of ``text`` written with ASCII parentheses where the
+    house style wants full-width ones: Japanese inside, or Japanese right before (code and math aside)."""
+    bodies, inside = [], False
+    for line in text.splitlines():
+        bare = line[2:] if line.startswith("# ") else ("" if line == "#" else line)
+        if re.match(r"^:{3,}\{lang\} ja", bare):
+            inside = True
+        elif inside and re.match(r"^:{3,}\s*$", bare):
+            inside = False
+        elif inside:
+            bodies.append(re.sub(r"`[^`]*`|\$[^$]*\$", "``", bare))
+    body = "\n".join(bodies)
+    return [m.group(0) for m in re.finditer(r"\(([^()]*)\)", body)
+            if _JA.search(m.group(1)) or _JA.search(body[:m.start()].rstrip()[-1:])]
+
+
+def test_house_style_writes_full_width_parentheses_in_japanese_prose():
+    planted = ":::{lang} ja\nモデル (MN) と（M1）は `f(x)` の\n(論文\nの値)\n:::\n:::{lang} en\nmodel (MN)\n:::"
+    assert half_width_parentheses(planted) == ["(MN)", "(論文\nの値)"]
+    root = Path(__file__).resolve().parents[1]
+    offenders = {p.name: half_width_parentheses(p.read_text(encoding="utf-8"))
+                 for p in [*root.glob("notebooks/*.py"), *root.glob("book/*.md")]}
     assert not {k: v for k, v in offenders.items() if v}

@@ -113,6 +113,8 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
     dry = " (dry run)" if is_dry_run() else ""
     print(f"[book] {name}: executing with profile {profile!r}{dry} {parameters or ''}", flush=True)
     os.environ["EMNLP21_BATCH"] = "1"  # progress bars: a few lines, not hundreds (book.progress)
+    # the libraries' own bars too (transformers' "Loading weights", the hub's): a slow load refreshes them often
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     try:
         papermill.execute_notebook(str(draft), str(draft), parameters={"profile": profile, **parameters},
                                    cwd=str(root), kernel_name="python3", progress_bar=True)

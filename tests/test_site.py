@@ -201,3 +201,17 @@ def test_scoreboard_follows_new_claims_without_a_source_change(fixture_book):
     for lang in LANGS:
         front = (site_dir(fixture_book) / lang / "intro.html").read_text(encoding="utf-8")
         assert "later.added" in front and "fixture.band" in front
+
+
+def test_a_page_shows_the_parameters_that_ran_not_the_default_they_replaced():
+    from emnlp21.book.execute import _show_only_the_parameters_that_ran
+
+    def cell(tags):
+        return {"cell_type": "code", "metadata": {"tags": tags}, "source": ""}
+
+    nb = {"cells": [cell(["parameters"]), cell(["injected-parameters"]), cell([])]}
+    _show_only_the_parameters_that_ran(nb)
+    assert [c["metadata"]["tags"] for c in nb["cells"]] == [["parameters", "remove-cell"], ["injected-parameters"], []]
+    alone = {"cells": [cell(["parameters"]), cell([])]}  # nothing injected: the default is what ran
+    _show_only_the_parameters_that_ran(alone)
+    assert alone["cells"][0]["metadata"]["tags"] == ["parameters"]

@@ -125,6 +125,7 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
         ) from None
     notebook = json.loads(draft.read_text(encoding="utf-8"))
     notebook["metadata"][KEY_FIELD] = key
+    _show_only_the_parameters_that_ran(notebook)
     write_atomic(target, json.dumps(notebook, ensure_ascii=False, indent=1).encode("utf-8"))
     draft.unlink()
     seconds = time.perf_counter() - started
@@ -137,6 +138,16 @@ def provenance_dir() -> Path:
     """Where the executor notes, per chapter, which profile ran it, on what machine, when and how long
     (the front page says so)."""
     return claims_dir() / "provenance"
+
+
+def _show_only_the_parameters_that_ran(notebook: dict) -> None:
+    """The page shows papermill's injected cell (what ran), not the default it overrode: the tagged
+    ``parameters`` cell gets Jupyter Book's ``remove-cell`` tag when an injected cell follows it."""
+    tags = [cell.get("metadata", {}).get("tags", []) for cell in notebook["cells"]]
+    if any("injected-parameters" in t for t in tags):
+        for cell, t in zip(notebook["cells"], tags):
+            if "parameters" in t and "remove-cell" not in t:
+                cell.setdefault("metadata", {})["tags"] = [*t, "remove-cell"]
 
 
 def _write_provenance(section: str, profile: str, seconds: float) -> None:

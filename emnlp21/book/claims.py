@@ -88,7 +88,6 @@ class Claims:
 
     def save(self) -> Path:
         path = claims_dir() / f"{self.chapter}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps([asdict(c) for c in self.items], ensure_ascii=False, indent=1)
         write_atomic(path, payload.encode("utf-8"))
         return path

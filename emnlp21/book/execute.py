@@ -156,7 +156,6 @@ def _write_provenance(section: str, profile: str, seconds: float) -> None:
     record = {"profile": profile, "machine": machine_description(), "seconds": round(seconds, 1),
               "executed": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="minutes")}
     path = provenance_dir() / f"{section}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(record).encode("utf-8"))
 
 

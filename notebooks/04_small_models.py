@@ -316,7 +316,7 @@ book.show_text(
 # %%
 tasks = pt.build_tasks(P.tasks, n_train=P.n_train, n_eval=P.n_eval, seed=P.task_seed)
 random_init = pt.pretrain(config.replace(steps=0), corpus.train, tok, device=P.device, progress=False)
-NAMES = {"mlm": ("pre-trained (MLM)", "事前学習済み (MLM)"), "random": ("random init", "ランダム初期化"),
+NAMES = {"mlm": ("pre-trained (MLM)", "事前学習済み（MLM）"), "random": ("random init", "ランダム初期化"),
          "tf-idf": ("TF-IDF + logistic regression", "TF-IDF + ロジスティック回帰"),
          "majority": ("majority class", "多数派クラス")}
 finetune_config = pt.FinetuneConfig.from_profile(P)

@@ -136,7 +136,7 @@ leak["M1 (after segmentation)"] = sinha.adjacent_pair_overlap(
     natural_ids, sinha.shuffle_token_ids(natural_ids, P.shuffle_seed))
 leak_table = pd.Series(leak).mul(100).round(1)
 book.show_table(lambda lang: leak_table.to_frame(book.tr(
-    lang, "natural adjacent token pairs kept (%)", "自然なテキストの隣接トークン対が残る割合 (%)")))
+    lang, "natural adjacent token pairs kept (%)", "自然なテキストの隣接トークン対が残る割合（%）")))
 
 # %% [markdown]
 # :::{lang} en
@@ -205,7 +205,7 @@ book.show_table(lambda lang: pd.concat([
     preference.rename(columns={
         "prefers_natural": book.tr(lang, "prefers natural order", "自然な語順を好む割合"),
         "p_value": book.tr(lang, "binomial p", "二項検定 p"),
-        "mean_difference": book.tr(lang, "PLL natural − shuffled (nats)", "PLL 自然 − シャッフル (nat)")})
+        "mean_difference": book.tr(lang, "PLL natural − shuffled (nats)", "PLL 自然 − シャッフル（nat）")})
     .drop(columns="sentences").round(3)], axis=1))
 
 # %% [markdown]
@@ -365,7 +365,7 @@ if order_sensitive and "MNP" in means.index:
     mnp = float(means.loc["MNP", t]) / 100
     claims.add("sinha.mnp-chance-on-order-task",
                en=f"Without positions (MNP) the model is at chance on {t}, whose classes share their bags of words.",
-               ja=f"位置埋め込みのないモデル (MNP) は，クラス間で単語の袋が共通の {t} でチャンスレベルになる。",
+               ja=f"位置埋め込みのないモデル（MNP）は，クラス間で単語の袋が共通の {t} でチャンスレベルになる。",
                paper=(f"PAWS: MNP {pa_acc.loc['MNP', 'PAWS']:.1f}, MRI {pa_acc.loc['MRI', 'PAWS']:.1f} (near the majority class)",
                       f"PAWS：MNP {pa_acc.loc['MNP', 'PAWS']:.1f}，MRI {pa_acc.loc['MRI', 'PAWS']:.1f}（多数派クラス付近）"),
                source=("Sinha+ 2021, Table 1", "Sinha+ 2021，表 1"),
@@ -378,7 +378,7 @@ if "MN" in drops.index and order_free:
     drop = float(drops.loc["MN", order_free].mean())
     claims.add("sinha.shuffled-finetuning-small-cost",
                en=f"Fine-tuning MN on shuffled text costs at most {sinha.CLOSE_POINTS:g} points on the order-free tasks (§4.2).",
-               ja=f"MN をシャッフルしたテキストで fine-tuning しても，語順不要のタスクでの低下は {sinha.CLOSE_POINTS:g} ポイント以内 (§4.2)。",
+               ja=f"MN をシャッフルしたテキストで fine-tuning しても，語順不要のタスクでの低下は {sinha.CLOSE_POINTS:g} ポイント以内（§4.2）。",
                paper=("QQP and QNLI: accuracy decreases only slightly; MNLI, SST-2, MRPC above 80 %",
                       "QQP と QNLI では正解率の低下はわずか，MNLI・SST-2・MRPC は 80 % 超"),
                source=("Sinha+ 2021, §4.2 and Figure 1", "Sinha+ 2021，§4.2 と図 1"),
@@ -524,7 +524,7 @@ book.show_text(
        f"{mri_topic.mean():.1f} %, from {mri_topic.min():.1f} to {mri_topic.max():.1f} % (the table's MRI row is "
        f"initialisation {g_base.seed}).",
     ja=f"事前学習なしの topic の精度は，ランダム初期値 {len(mri_topic)} 個で平均 {mri_topic.mean():.1f} %，"
-       f"{mri_topic.min():.1f} % から {mri_topic.max():.1f} % でした (表の MRI の行は初期値 {g_base.seed})。")
+       f"{mri_topic.min():.1f} % から {mri_topic.max():.1f} % でした（表の MRI の行は初期値 {g_base.seed}）。")
 
 # %% [markdown]
 # :::{lang} en
@@ -555,7 +555,7 @@ if "MN" in agreement.index:
                en=f"MN, pre-trained on the grammar for {long_steps} steps, prefers the agreeing verb form well "
                   "above chance across an attractor (zero-shot, 3 standard errors).",
                ja=f"文法で {long_steps} ステップ事前学習した MN は，誘引名詞をはさんでも一致する動詞の形を"
-                  "チャンスより有意に選ぶ (ゼロショット，標準誤差の 3 倍)。",
+                  "チャンスより有意に選ぶ（ゼロショット，標準誤差の 3 倍）。",
                paper=("the natural-order model is the best on syntactic probes; shuffled ones fall behind",
                       "統語のプローブでは自然な語順のモデルが最良で，シャッフルしたものは劣る"),
                source=("Sinha+ 2021, §5 (non-parametric probes)", "Sinha+ 2021，§5（ノンパラメトリックなプローブ）"),
@@ -570,8 +570,8 @@ if "MN" in agreement.index:
     claims.add("sinha.grammar.m1-falls-behind-on-agreement",
                en=f"M1, pre-trained as long ({long_steps} steps) on the same sentences shuffled, is far below MN on "
                   f"agreement across an attractor (by at least {sinha.FAR_POINTS:.0f} points).",
-               ja=f"同じ文をシャッフルして同じだけ ({long_steps} ステップ) 事前学習した M1 は，誘引名詞をはさむ一致で"
-                  f"MN を大きく ({sinha.FAR_POINTS:.0f} ポイント以上) 下回る。",
+               ja=f"同じ文をシャッフルして同じだけ（{long_steps} ステップ）事前学習した M1 は，誘引名詞をはさむ一致で"
+                  f"MN を大きく（{sinha.FAR_POINTS:.0f} ポイント以上）下回る。",
                paper=("the natural-order model is the best on syntactic probes; shuffled ones fall behind",
                       "統語のプローブでは自然な語順のモデルが最良で，シャッフルしたものは劣る"),
                source=("Sinha+ 2021, §5 (non-parametric probes)", "Sinha+ 2021，§5（ノンパラメトリックなプローブ）"),

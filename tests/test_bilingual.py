@@ -155,6 +155,49 @@ def half_width_parentheses(text: str) -> list[str]:
             if _JA.search(m.group(1)) or _JA.search(body[:m.start()].rstrip()[-1:])]
 
 
+def _without_calls(text: str) -> str:
+    """``text`` with function-call notation (``log2(x + 1)``: a parenthesis right after a letter or digit)
+    removed, nested parentheses included: formulas keep ASCII parentheses."""
+    out, depth = [], 0
+    for i, ch in enumerate(text):
+        if depth:
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+        elif ch == "(" and i and (text[i - 1].isascii() and text[i - 1].isalnum()):
+            depth = 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def japanese_literals(source: str) -> list[str]:
+    """The Japanese string literals of a Python file (f-strings with ``{}`` for each field): those whose
+    letters are at least a quarter CJK (an English text naming NL研 is not one)."""
+    import ast
+
+    texts = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            texts.append("".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            texts.append(node.value)
+    letters = lambda t: [c for c in t if c.isalpha()]  # noqa: E731
+    return [t for t in texts if (n := letters(t)) and sum(bool(_JA.match(c)) for c in n) >= len(n) / 4]
+
+
+def literal_half_width_parentheses(source: str) -> list[str]:
+    """``half_width_parentheses`` over the Japanese string literals of a Python file, formulas aside."""
+    return [h for t in japanese_literals(source) for h in half_width_parentheses(f":::{{lang}} ja\n{_without_calls(t)}\n:::")]
+
+
+def test_house_style_writes_full_width_parentheses_in_library_japanese():
+    planted = 'x = tr(lang, "accuracy (%) (NL研)", "精度 (%)")\ny = f"M1 ({n} ポイント以上) log2(目標形 + 1)"\n'
+    assert sorted(literal_half_width_parentheses(planted)) == ["(%)", "({} ポイント以上)"]
+    root = Path(__file__).resolve().parents[1]
+    offenders = {p.name: literal_half_width_parentheses(p.read_text(encoding="utf-8"))
+                 for p in [*root.glob("emnlp21/**/*.py"), *root.glob("notebooks/*.py")]}
+    assert not {k: v for k, v in offenders.items() if v}
+
+
 def test_house_style_writes_full_width_parentheses_in_japanese_prose():
     planted = ":::{lang} ja\nモデル (MN) と（M1）は `f(x)` の\n(論文\nの値)\n:::\n:::{lang} en\nmodel (MN)\n:::"
     assert half_width_parentheses(planted) == ["(MN)", "(論文\nの値)"]

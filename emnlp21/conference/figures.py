@@ -43,7 +43,7 @@ def draw_acceptance(band: pd.DataFrame, low: float, high: float, run: tuple[int,
     ax.plot(band.year, 100 * band.acceptance_rate, color="grey", lw=1, zorder=0)
     ax.axvspan(first - 0.4, last + 0.4, color="grey", alpha=0.08)
     ax.set_xticks(band.year)
-    ax.set_ylabel(tr(lang, "acceptance rate (%)", "採択率 (%)"))
+    ax.set_ylabel(tr(lang, "acceptance rate (%)", "採択率（%）"))
     ax.set_xlabel(tr(lang, "year", "年"))
     ax.set_title(tr(lang, f"EMNLP acceptance rate: in the band {first}–{last}",
                     f"EMNLP の採択率：{first}〜{last} 年は帯の中"))
@@ -57,7 +57,7 @@ def draw_long_short(stats: pd.DataFrame, lang: str):
     ls = stats.dropna(subset=["acceptance_rate_long", "acceptance_rate_short"])
     axes[0].plot(ls.year, 100 * ls.acceptance_rate_long, "o-", label=tr(lang, "long", "ロング"))
     axes[0].plot(ls.year, 100 * ls.acceptance_rate_short, "s-", label=tr(lang, "short", "ショート"))
-    axes[0].set_ylabel(tr(lang, "acceptance rate (%)", "採択率 (%)"))
+    axes[0].set_ylabel(tr(lang, "acceptance rate (%)", "採択率（%）"))
     axes[0].set_title(tr(lang, "long vs short", "ロング対ショート"))
     axes[0].legend()
     fi = stats.dropna(subset=["findings_accepted"])

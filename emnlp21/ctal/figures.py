@@ -18,7 +18,7 @@ METRICS = ["WA", "UA", "Acc2", "F1", "MAE", "Corr", "EER"]
 
 def loss_curves(logs: dict[str, pd.DataFrame], lang: str):
     names = {"ctal": tr(lang, "CTAL (bidirectional)", "CTAL（双方向）"), "causal": tr(lang, "causal audio stream", "因果マスク付き"),
-             "audio": tr(lang, "audio only (MAM)", "音声のみ (MAM)")}
+             "audio": tr(lang, "audio only (MAM)", "音声のみ（MAM）")}
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
     for key, log in logs.items():
         smooth = log.rolling(10, min_periods=1).mean()
@@ -57,7 +57,7 @@ def masked_reconstruction(model, ds, tokenizer, audio, lang: str, *, index: int 
         ax.set_ylabel(tr(lang, "mel band", "メル帯域"))
         for s in np.flatnonzero(np.diff(np.r_[0, span.astype(int)]) == 1):
             ax.axvline(s, color="cyan", lw=0.8)
-    axes[-1].set_xlabel(tr(lang, "frame (10 ms)", "フレーム (10 ms)"))
+    axes[-1].set_xlabel(tr(lang, "frame (10 ms)", "フレーム（10 ms）"))
     fig.suptitle(f"\u201c{ds.table.text[index]}\u201d", fontsize=9)
     fig.tight_layout()
     return fig
@@ -142,7 +142,7 @@ def prosody_table(lang: str) -> pd.DataFrame:
             tr(lang, "sentiment intensity with this voice", "この声の感情極性の強さ"): intensity,
             tr(lang, "pitch ×", "ピッチ ×"): p.pitch, tr(lang, "rate ×", "話速 ×"): p.rate,
             tr(lang, "pitch range ×", "ピッチ幅 ×"): p.range, tr(lang, "loudness ×", "音量 ×"): p.volume,
-            tr(lang, "pause between words (ms)", "語間のポーズ (ms)"): 10 * p.gap}
+            tr(lang, "pause between words (ms)", "語間のポーズ（ms）"): 10 * p.gap}
     return pd.DataFrame(rows).T
 
 

@@ -66,7 +66,7 @@ def draw_benchmark(table: pd.DataFrame, lang: str):
     fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.2))
     colors = ["#4C72B0", "#999999"]
     for ax, column, label in ((axes[0], "tokens_per_s", tr(lang, "training tokens per second", "学習トークン毎秒")),
-                              (axes[1], "mfu", tr(lang, "model FLOPs utilisation", "モデル FLOPs 利用率 (MFU)"))):
+                              (axes[1], "mfu", tr(lang, "model FLOPs utilisation", "モデル FLOPs 利用率（MFU）"))):
         values = table[column] * (100 if column == "mfu" else 1)
         names = [tr(lang, "ours", "本書のループ") if n == "ours" else n for n in table.index]
         ax.barh(names, values, color=colors[:len(table)])

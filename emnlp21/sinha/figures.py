@@ -19,7 +19,7 @@ def draw_loss_curves(models, lang: str, title: str):
     for v, m in models.items():
         if len(m.log):
             ax.plot(m.log["step"], m.log["loss"], label=v, lw=1.4, ls="--" if v in ("MNP", "MUG") else "-")
-    ax.set(xlabel=tr(lang, "step", "ステップ"), ylabel=tr(lang, "MLM loss (train)", "MLM 損失 (学習)"), title=title)
+    ax.set(xlabel=tr(lang, "step", "ステップ"), ylabel=tr(lang, "MLM loss (train)", "MLM 損失（学習）"), title=title)
     ax.legend(ncol=2, fontsize=8)
     return fig
 
@@ -35,7 +35,7 @@ def draw_agreement_curve(curve, lang: str):
             ax.plot(steps, runs[col], marker="o", ls=ls, color=color["color"], label=f"{variant}: {label}")
     ax.axhline(50, color="grey", lw=1, ls=":")
     ax.set(xlabel=tr(lang, "pre-training step", "事前学習ステップ"), ylim=(0, 102),
-           ylabel=tr(lang, "agreeing form preferred (%)", "一致する形を選んだ割合 (%)"),
+           ylabel=tr(lang, "agreeing form preferred (%)", "一致する形を選んだ割合（%）"),
            title=tr(lang, "Zero-shot agreement during pre-training (chance 50 %)",
                     "事前学習中のゼロショット一致（チャンス 50 %）"))
     ax.legend(fontsize=8)
@@ -60,7 +60,7 @@ def draw_ngram(means: pd.DataFrame, paper: pd.DataFrame, tasks: Sequence[str], l
                                 tr(lang, "paper (RoBERTa-base, Table 1)", "論文（RoBERTa-base，Table 1）"))):
         ax.set_xticks(list(NGRAM_X.values()), ["M1", "M2", "M3", "M4", tr(lang, "MN (natural)", "MN（自然）")])
         ax.set(title=title, xlabel=tr(lang, "size of the shuffled blocks", "シャッフルする塊の大きさ"),
-               ylabel=tr(lang, "accuracy (%)", "精度 (%)"))
+               ylabel=tr(lang, "accuracy (%)", "精度（%）"))
         ax.legend(fontsize=8)
     return fig
 
@@ -95,5 +95,5 @@ def draw_shuffled_ft(natural: pd.DataFrame, shuffled: pd.DataFrame, majority: di
                       tr(lang, "shuffled fine-tuning", "シャッフル fine-tuning"): shuffled[t]}
                      ).plot.bar(ax=ax, rot=0, legend=t == tasks[0])
         ax.axhline(100 * majority[t], color="black", ls=":", lw=1)
-        ax.set(title=t, xlabel="", ylabel=tr(lang, "test accuracy (%)", "test 精度 (%)"))
+        ax.set(title=t, xlabel="", ylabel=tr(lang, "test accuracy (%)", "test 精度（%）"))
     return fig

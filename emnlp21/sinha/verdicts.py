@@ -107,8 +107,8 @@ def add_claims(claims, ours: dict[str, dict], paper: dict[str, dict], *, order_f
     claims.add(f"{prefix}.m1-close-to-mn",
                en=f"M1 (words shuffled) is within {CLOSE_POINTS:g} points of MN on the order-free tasks "
                   f"(while pre-training gains at least {FAR_POINTS:g} points over MRI there){en_tail}.",
-               ja=f"M1 (単語をシャッフル) は語順不要のタスクで MN との差が {CLOSE_POINTS:g} ポイント以内 "
-                  f"(かつ事前学習が MRI より {FAR_POINTS:g} ポイント以上の効果を持つ){ja_tail}。",
+               ja=f"M1（単語をシャッフル）は語順不要のタスクで MN との差が {CLOSE_POINTS:g} ポイント以内"
+                  f"（かつ事前学習が MRI より {FAR_POINTS:g} ポイント以上の効果を持つ）{ja_tail}。",
                paper=(f"MN − M1 = {paper['m1_close']['gap']:.1f} points (SST-2, MRPC, QQP, QNLI); 3.3 over all accuracy tasks",
                       f"MN − M1 = {paper['m1_close']['gap']:.1f} ポイント（SST-2，MRPC，QQP，QNLI），正解率のタスク全体で 3.3"),
                source=src, holds=c["holds"], numbers=numbers(c), controls=controls["free"],
@@ -120,7 +120,7 @@ def add_claims(claims, ours: dict[str, dict], paper: dict[str, dict], *, order_f
         claims.add(f"{prefix}.ngram-trend",
                    en=f"More local order helps smoothly: mean accuracy MN ≥ M4 ≥ M3 ≥ M2 ≥ M1 ({TREND_TOLERANCE:g}-point "
                       f"tolerance), with MN at least {2 * TREND_TOLERANCE:g} points ahead of M1{en_tail}.",
-                   ja=f"局所的な語順を残すほど性能が上がる: 平均精度 MN ≥ M4 ≥ M3 ≥ M2 ≥ M1 (許容差 {TREND_TOLERANCE:g} ポイント)，"
+                   ja=f"局所的な語順を残すほど性能が上がる: 平均精度 MN ≥ M4 ≥ M3 ≥ M2 ≥ M1（許容差 {TREND_TOLERANCE:g} ポイント），"
                       f"かつ MN が M1 を {2 * TREND_TOLERANCE:g} ポイント以上上回る{ja_tail}。",
                    paper=" > ".join(f"{v} {paper['ngram_trend'][f'mean_{v}']:.1f}" for v in ("MN", "M4", "M3", "M2", "M1")),
                    source=src, holds=c["holds"], numbers=numbers(c), controls=controls["all"],
@@ -133,7 +133,7 @@ def add_claims(claims, ours: dict[str, dict], paper: dict[str, dict], *, order_f
         claims.add(f"{prefix}.m1-beats-mnp",
                    en=f"M1 beats MNP (no positions) by at least {FAR_POINTS:g} points: positions matter even for "
                       f"shuffled text{en_tail}.",
-                   ja=f"M1 は MNP (位置埋め込みなし) を {FAR_POINTS:g} ポイント以上上回る: シャッフル文でも位置が重要{ja_tail}。",
+                   ja=f"M1 は MNP（位置埋め込みなし）を {FAR_POINTS:g} ポイント以上上回る: シャッフル文でも位置が重要{ja_tail}。",
                    paper=(f"M1 − MNP = {paper['m1_beats_mnp']['diff']:.1f} points",
                           f"M1 − MNP = {paper['m1_beats_mnp']['diff']:.1f} ポイント"), source=src,
                    ours=(f"M1 − MNP = {c['diff']:.1f} points", f"M1 − MNP = {c['diff']:.1f} ポイント"),
@@ -143,7 +143,7 @@ def add_claims(claims, ours: dict[str, dict], paper: dict[str, dict], *, order_f
         c = ours["baselines_bottom"]
         claims.add(f"{prefix}.baselines-bottom",
                    en=f"MUG, MNP and MRI are all below every shuffled-corpus model (mean accuracy){en_tail}.",
-                   ja=f"MUG・MNP・MRI はどれも，シャッフルコーパスで学習したどのモデルよりも低い (平均精度){ja_tail}。",
+                   ja=f"MUG・MNP・MRI はどれも，シャッフルコーパスで学習したどのモデルよりも低い（平均精度）{ja_tail}。",
                    paper=(f"best baseline {paper['baselines_bottom']['best_baseline']:.1f} < worst of MN–M1 "
                           f"{paper['baselines_bottom']['worst_shuffled']:.1f}",
                           f"ベースラインの最高 {paper['baselines_bottom']['best_baseline']:.1f} < MN〜M1 の最低 "
@@ -155,7 +155,7 @@ def add_claims(claims, ours: dict[str, dict], paper: dict[str, dict], *, order_f
     claims.add(f"{prefix}.order-task-larger-gap",
                en=f"The order-sensitive task shows a larger MN − M1 gap than the order-free tasks "
                   f"(by ≥ {ORDER_GAP_MARGIN:g} point){en_tail}.",
-               ja=f"語順が必要なタスクでは，語順不要のタスクより MN − M1 の差が大きい ({ORDER_GAP_MARGIN:g} ポイント以上){ja_tail}。",
+               ja=f"語順が必要なタスクでは，語順不要のタスクより MN − M1 の差が大きい（{ORDER_GAP_MARGIN:g} ポイント以上）{ja_tail}。",
                paper=(f"PAWS {paper['order_gap']['gap_order']:.1f} vs {paper['order_gap']['gap_free']:.1f} points",
                       f"PAWS {paper['order_gap']['gap_order']:.1f}，他 {paper['order_gap']['gap_free']:.1f} ポイント"),
                source=src, ours=(f"{sens} {c['gap_order']:.1f} vs {c['gap_free']:.1f} points",

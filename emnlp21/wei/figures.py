@@ -49,7 +49,7 @@ def draw_frequency(items: pd.DataFrame, lang: str, title: tuple[str, str]):
         ax.set_xlabel(xlabel)
     axes[1].scatter([np.log10(paper.CAUSE_ERROR_POINT["ratio"])], [paper.CAUSE_ERROR_POINT["nonce_error"]], marker="*",
                     s=120, color="black", zorder=5, label=tr(lang, "paper: nonce, ratio 16 (§5.4)", "論文：nonce 文，比 16（§5.4）"))
-    axes[0].set_ylabel(tr(lang, "error (%)", "誤り率 (%)"))
+    axes[0].set_ylabel(tr(lang, "error (%)", "誤り率（%）"))
     axes[0].set_title(tr(lang, "Reduce Error (paper: falls with frequency)", "Reduce Error（論文：頻度とともに減る）"))
     axes[1].set_title(tr(lang, "Cause Error (paper: falls with the ratio)", "Cause Error（論文：比とともに減る）"))
     for ax in axes:

@@ -17,7 +17,7 @@ def draw_step_cost(timing: pd.DataFrame, lang: str):
     axes[0].set_xlabel(tr(lang, "GFLOPs per training step", "1 ステップの学習 GFLOPs"))
     err = [timing.ms_per_step - timing.ms_q25, timing.ms_q75 - timing.ms_per_step]
     axes[1].barh(names, timing.ms_per_step, xerr=err, color="C1")
-    axes[1].set_xlabel(tr(lang, "wall time per step (ms, median, IQR)", "1 ステップの実時間 (ms，中央値と四分位範囲)"))
+    axes[1].set_xlabel(tr(lang, "wall time per step (ms, median, IQR)", "1 ステップの実時間（ms，中央値と四分位範囲）"))
     axes[1].set_yticklabels([])
     for ax in axes:
         ax.invert_yaxis()
@@ -48,7 +48,7 @@ def draw_compute_curve(curve: pd.DataFrame, lang: str):
         part = part.sort_values("pflops")
         ax.errorbar(part.pflops * scale, part["mean"], yerr=part["std"].fillna(0), marker="o", capsize=3,
                     label=label(name, lang), color=f"C{i}")
-    ax.set_xlabel(tr(lang, f"pre-training compute ({unit})", f"事前学習の計算量 ({unit})"))
+    ax.set_xlabel(tr(lang, f"pre-training compute ({unit})", f"事前学習の計算量（{unit}）"))
     ax.set_ylabel(tr(lang, "fine-tuning average (points)", "fine-tuning 平均 (点)"))
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()

@@ -1,4 +1,4 @@
-"""Japanese search: the book's bigram splitter (book/_ext/jasearch.py) against sphinx-tsegsearch.
+"""Japanese search: the book's bigram splitter (emnlp21/book/sphinxext/jasearch.py) against sphinx-tsegsearch.
 
 Both are compared at the index level, as Sphinx's search decides: a page is found when every term
 of the split query is among the page's index terms. sphinx-tsegsearch indexes with Sphinx's
@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import random
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from sphinx.search.ja import DefaultSplitter
 
-from jasearch import _JA_RUN, bigrams, index_terms  # noqa: E402
-from sphinx.search.ja import DefaultSplitter  # noqa: E402
+from emnlp21.book.sphinxext.jasearch import _JA_RUN, bigrams, index_terms
 
 TERMS = ("語順", "残差結合", "頻度", "採択率", "投稿数", "層正規化", "事前学習", "判定不能")
 JA_BLOCK = re.compile(r":::+\{lang\} ja(.*?):::", re.S)

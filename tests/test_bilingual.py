@@ -2,19 +2,15 @@
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "book" / "_ext"))  # where Sphinx finds the extensions (local_extensions)
-
-from jasearch import index_terms, query_terms  # noqa: E402
-from langfilter import LangBlockError, filter_markdown, filter_notebook  # noqa: E402
-
-from emnlp21.book.claims import Claim  # noqa: E402
-from emnlp21.book.site import write_root_index  # noqa: E402
+from emnlp21.book.claims import Claim
+from emnlp21.book.site import write_root_index
+from emnlp21.book.sphinxext.jasearch import index_terms, query_terms
+from emnlp21.book.sphinxext.langfilter import LangBlockError, filter_markdown, filter_notebook
 
 PAGE = """\
 # shared
@@ -99,7 +95,7 @@ def test_root_index_redirects_by_language_and_links_both(tmp_path):
 
 
 def test_scoreboard_shows_verdicts_kinds_and_failed_controls():
-    from scoreboard import chapter_sections, claims_table, summary
+    from emnlp21.book.sphinxext.scoreboard import chapter_sections, claims_table, summary
 
     claims = [Claim(id="c.a", en="A grows.", ja="Aは増える。", paper="+1", source="slide 2", ours="+1",
                     holds=True, chapter="c", profile="quick"),

@@ -43,7 +43,7 @@ FIXTURE_CLAIMS = [
 def make_fixture_book(folder: Path) -> Path:
     """The repository's build configuration and extensions around the fixture pages."""
     shutil.copy(ROOT / "_config.yml", folder)
-    for part in ("_ext", "_templates", "_static"):
+    for part in ("_templates", "_static"):  # the extensions are the installed library's
         shutil.copytree(ROOT / "book" / part, folder / "book" / part)
     for name in ("_toc.yml", "intro.md", "chapter.ipynb"):
         shutil.copy(FIXTURE / name, folder)

@@ -6,7 +6,7 @@
 
 Each language builds in its own process (Sphinx keeps global state; two processes also use two
 cores) from the repository root's ``_config.yml`` / ``_toc.yml``, with ``language`` set per build;
-``book/_ext/bilingual.py`` keeps that language's text. Builds are incremental (doctrees under
+``emnlp21/book/sphinxext/bilingual.py`` keeps that language's text. Builds are incremental (doctrees under
 ``_build/doctrees/<lang>``). A build with warnings throws its saved environment away, so the next
 build reads every page again and shows the same warnings instead of silently passing.
 """
@@ -129,7 +129,8 @@ def _extensions_hash(root: Path) -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for path in sorted((root / "book").glob("_*/*")):  # _ext, _templates, _static
+    extensions = Path(__file__).parent / "sphinxext"
+    for path in sorted([*(root / "book").glob("_*/*"), *extensions.glob("*.py")]):  # _templates, _static
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()

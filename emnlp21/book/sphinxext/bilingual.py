@@ -24,7 +24,8 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.transforms import SphinxTransform
 
-from langfilter import LANGS, LangBlockError, filter_markdown, filter_notebook
+from .jasearch import SearchJapaneseBigram
+from .langfilter import LANGS, LangBlockError, filter_markdown, filter_notebook
 
 OTHER = {"en": "ja", "ja": "en"}
 SWITCH_LABEL = {"en": "English", "ja": "日本語"}  # the name of the language linked to, in itself
@@ -49,8 +50,6 @@ def _check_language(app: Sphinx, config: Config) -> None:
             "search_bar_text": config.bilingual_search_placeholders[lang],
         }
     if lang == "ja":
-        from jasearch import SearchJapaneseBigram
-
         app.add_search_language(SearchJapaneseBigram)
 
 

@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from emnlp21.book.claims import Claim, counts, load_all
+from ..claims import Claim, counts, load_all
 
 HEADERS = {
     "en": ("Claim", "Kind", "Paper (source)", "Ours", "Verdict"),

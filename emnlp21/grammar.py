@@ -69,7 +69,7 @@ PREPOSITIONS = ("near", "behind", "beside", "with")
 
 
 @dataclass(frozen=True)
-class GrammarSettings:
+class GrammarConfig:
     """Probabilities of the optional constructions (each decision is one draw)."""
 
     adjective: float = 0.3  # an adjective before a noun
@@ -87,7 +87,7 @@ def _half(words: list, part: int | None) -> list:
 class _Generator:
     """Draws sentences of one field; ``part`` restricts content words to one half of the lexicon."""
 
-    def __init__(self, rng: random.Random, settings: GrammarSettings, field: str, part: int | None = None):
+    def __init__(self, rng: random.Random, settings: GrammarConfig, field: str, part: int | None = None):
         lex = LEXICON[field]
         self.rng, self.s = rng, settings
         self.nouns, self.vt = _half(lex["nouns"], part), _half(lex["vt"], part)
@@ -168,7 +168,7 @@ def pretrain_config(params, sentences, tokenizer, **overrides):
     return PretrainConfig.from_profile("grammar", sentences, tokenizer, params, **{**schedule, **overrides})
 
 
-def generate_corpus(n_sentences: int, seed: int = 0, settings: GrammarSettings = GrammarSettings()) -> list[str]:
+def generate_corpus(n_sentences: int, seed: int = 0, settings: GrammarConfig = GrammarConfig()) -> list[str]:
     """``n_sentences`` sentences, each about a field drawn uniformly, from the whole lexicon."""
     if n_sentences < 1:
         raise ValueError(f"n_sentences must be positive, got {n_sentences}.")
@@ -177,7 +177,7 @@ def generate_corpus(n_sentences: int, seed: int = 0, settings: GrammarSettings =
     return [" ".join(gens[rng.choice(FIELDS)].sentence().words) for _ in range(n_sentences)]
 
 
-def _topic_items(n: int, part: int, rng: random.Random, settings: GrammarSettings) -> pd.DataFrame:
+def _topic_items(n: int, part: int, rng: random.Random, settings: GrammarConfig) -> pd.DataFrame:
     gens = {f: _Generator(rng, settings, f, part) for f in FIELDS}
     rows = []
     for _ in range(n):
@@ -186,7 +186,7 @@ def _topic_items(n: int, part: int, rng: random.Random, settings: GrammarSetting
     return pd.DataFrame(rows)
 
 
-def agreement_probe(n: int, seed: int = 0, settings: GrammarSettings = GrammarSettings(), *,
+def agreement_probe(n: int, seed: int = 0, settings: GrammarConfig = GrammarConfig(), *,
                     attractors: bool = True, mask_token: str = "[MASK]") -> pd.DataFrame:
     """Targeted agreement items (Linzen+ 2016; Goldberg 2019), scored zero-shot by an MLM.
 
@@ -216,7 +216,7 @@ def agreement_probe(n: int, seed: int = 0, settings: GrammarSettings = GrammarSe
     return pd.DataFrame(rows)
 
 
-def _word_order_items(n: int, rng: random.Random, settings: GrammarSettings) -> pd.DataFrame:
+def _word_order_items(n: int, rng: random.Random, settings: GrammarConfig) -> pd.DataFrame:
     gens = {f: _Generator(rng, settings, f) for f in FIELDS}
     rows = []
     for _ in range(n):
@@ -227,7 +227,7 @@ def _word_order_items(n: int, rng: random.Random, settings: GrammarSettings) -> 
 
 
 def build_grammar_tasks(n_train: int = 1000, n_eval: int = 400, seed: int = 0,
-                        settings: GrammarSettings = GrammarSettings()):
+                        settings: GrammarConfig = GrammarConfig()):
     """The fine-tuning tasks ``topic`` (order-free) and ``word_order`` (order-sensitive: a sentence
     as generated or with its words shuffled in windows of three, the toolkit's construction) as
     :class:`~emnlp21.pretraining.tasks.Task` objects, fixed by ``seed``."""
@@ -355,7 +355,7 @@ def _controlled_sentence(gen: _Generator, num: int, forms: tuple[str, str], attr
     return Parse(words + [forms[num], "."], num, head, att, len(words), forms)
 
 
-def wei_corpus(n_sentences: int, design: pd.DataFrame, seed: int = 0, settings: GrammarSettings = GrammarSettings(),
+def wei_corpus(n_sentences: int, design: pd.DataFrame, seed: int = 0, settings: GrammarConfig = GrammarConfig(),
                cross_field: float = 0.0) -> WeiCorpus:
     """:func:`generate_corpus` (``n_sentences``, ``seed``) plus, for each controlled verb, exactly ``n_sg``
     sentences with its singular form and ``n_pl`` with its plural, at seeded random places. A controlled
@@ -387,7 +387,7 @@ def wei_corpus(n_sentences: int, design: pd.DataFrame, seed: int = 0, settings: 
     return WeiCorpus([text[i] for i in order], design.reset_index(drop=True), pair_frame, len(base))
 
 
-def wei_items(design: pd.DataFrame, seed: int = 0, settings: GrammarSettings = GrammarSettings(), *,
+def wei_items(design: pd.DataFrame, seed: int = 0, settings: GrammarConfig = GrammarConfig(), *,
               mask_token: str = "[MASK]") -> pd.DataFrame:
     """Agreement items for every controlled verb: each noun of the verb's field as subject, in both numbers,
     without and with an attractor (*natural*); and each item's *nonce* twin, the same template with every

@@ -191,10 +191,10 @@ print(f"language stream: {P.text_model} — {tm.source}; weights {tm.weights or 
 
 # %%
 tokenizer = tm.tokenizer
-audio = train.AudioSettings(frame_stack=P.frame_stack, max_steps=P.max_steps, mask_span=tuple(P.mask_span))
+audio = train.AudioConfig(frame_stack=P.frame_stack, max_steps=P.max_steps, mask_span=tuple(P.mask_span))
 base = CTALConfig(audio_dim=160 * P.frame_stack, hidden=P.hidden, layers=P.layers, heads=P.heads,
                   intermediate=2 * P.hidden, max_audio_len=P.max_steps, **text.stream_config(tm))
-pre = train.PretrainSettings(steps=P.pretrain_steps, batch_size=P.batch_size, lr=P.pretrain_lr, seed=P.seed,
+pre = train.CTALPretrainConfig(steps=P.pretrain_steps, batch_size=P.batch_size, lr=P.pretrain_lr, seed=P.seed,
                              text_lr=P.pretrain_text_lr)
 print(f"{count_parameters(train.CTAL(base)):,} parameters; tokenizer {len(tokenizer)} pieces; "
       f"{10 * P.frame_stack} ms of audio per model step, at most {P.max_steps * P.frame_stack / 100:.1f} s per "
@@ -320,7 +320,7 @@ rows = []
 for variant in book.progress(list(tasks.VARIANTS), desc="fine-tune"):
     t1 = time.perf_counter()
     for seed in seeds:
-        ft = tasks.FinetuneSettings(epochs=P.finetune_epochs, batch_size=P.batch_size, lr=P.finetune_lr, seed=seed,
+        ft = tasks.CTALFinetuneConfig(epochs=P.finetune_epochs, batch_size=P.batch_size, lr=P.finetune_lr, seed=seed,
                                     text_lr=P.finetune_text_lr)
         row = {"variant": variant, "seed": seed}
         for task, ds in task_sets.items():

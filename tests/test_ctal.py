@@ -242,8 +242,8 @@ def _tiny_task_setup(tmp_path, monkeypatch):
     tok = text.TextModel("none", None, train_tokenizer(texts * 20, vocab_size=200), "random init", "")
     base = CTALConfig(**text.stream_config(tok), audio_dim=320, hidden=16, layers=1, heads=2, intermediate=32,
                       max_text_len=16, max_audio_len=32)
-    audio = train.AudioSettings(frame_stack=2, max_steps=32, mask_span=(2, 4))
-    ft = tasks.FinetuneSettings(epochs=1, batch_size=8, lr=1e-3, seed=0)
+    audio = train.AudioConfig(frame_stack=2, max_steps=32, mask_span=(2, 4))
+    ft = tasks.CTALFinetuneConfig(epochs=1, batch_size=8, lr=1e-3, seed=0)
     return ds, tok, base, audio, ft
 
 
@@ -262,7 +262,7 @@ def test_finetune_cache_reads_back_and_recomputes_a_corrupt_entry(tmp_path, monk
     files[0].write_text('{"spec": {"trunc')  # a torn write
     third = tasks.evaluate(variant, "verification", base, {}, ds, tok, ft, audio)
     assert len(calls) == 2 and third == pytest.approx(first)  # recomputed, deterministically
-    other = tasks.evaluate(variant, "verification", base, {}, ds, tok, tasks.FinetuneSettings(epochs=1, batch_size=8,
+    other = tasks.evaluate(variant, "verification", base, {}, ds, tok, tasks.CTALFinetuneConfig(epochs=1, batch_size=8,
                                                                                              lr=1e-3, seed=1), audio)
     assert len(calls) == 3 and len(list(files[0].parent.glob("verification-*.json"))) == 2  # a new seed: a new entry
     assert other.keys() == first.keys()
@@ -314,8 +314,9 @@ def test_param_groups_give_the_language_stream_its_own_rate():
     m = _tiny()
     groups = train.param_groups(m, 1e-3, 1e-4, 0.01)
     n_text = sum(p.numel() for p in m.language.parameters())
-    assert [g["lr"] for g in groups] == [1e-3, 1e-4]
-    assert sum(p.numel() for p in groups[1]["params"]) == n_text
+    by_rate = {g["lr"]: g for g in groups}
+    assert sorted(by_rate) == [1e-4, 1e-3] and {g["weight_decay"] for g in groups} == {0.01}
+    assert sum(p.numel() for p in by_rate[1e-4]["params"]) == n_text
     assert sum(p.numel() for g in groups for p in g["params"]) == sum(p.numel() for p in m.parameters())
 
 

@@ -365,3 +365,30 @@ def test_the_profiles_own_protocol_gets_a_random_init_encoder_above_the_majority
                                 config=pt.FinetuneConfig.from_profile(P), device="cpu")
     acc = results.query("split == 'test' and metric == 'accuracy'")["value"].iloc[0]
     assert evidence.exceeds([acc], [task.majority_accuracy()], len(task.test)), (acc, task.majority_accuracy())
+
+
+def test_one_optimiser_recipe_for_every_loop():
+    from transformers import BertConfig, BertModel
+
+    from emnlp21.pretraining import optim
+
+    model = BertModel(BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                                 intermediate_size=32), add_pooling_layer=False)
+    bert = {g["weight_decay"]: g for g in optim.param_groups(model, 1e-3, 0.01, decay_norms=False)}
+    undecayed = {id(p) for p in bert[0.0]["params"]}
+    for name, p in model.named_parameters():  # biases and LayerNorm weights are not decayed, matrices are
+        assert (id(p) in undecayed) == (p.ndim < 2 or "LayerNorm" in name), name
+    own = optim.param_groups(model, 1e-3, 0.01, decay_norms=True, rates={"encoder": 1e-4})
+    assert {(g["lr"], len(g["params"])) for g in own} == {(1e-3, len(list(model.embeddings.parameters()))),
+                                                          (1e-4, len(list(model.encoder.parameters())))}
+    # the schedule: the first step already moves, the peak is reached after the warm-up, the last step is at 0
+    factor = optim.linear_warmup_decay(100, 0.1)
+    assert factor(0) == pytest.approx(0.1) and factor(9) == pytest.approx(1.0) and factor(100) == 0.0
+    x = torch.randint(0, 50, (2, 5))
+    opt = torch.optim.AdamW(own)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+    before = model.embeddings.word_embeddings.weight.detach().clone()
+    optim.training_step(model(input_ids=x).last_hidden_state.pow(2).mean() * 1e6, opt, sched, model.parameters(),
+                        clip_norm=0.5)
+    assert all(p.grad is None for p in model.parameters())  # cleared for the next step
+    assert not torch.equal(before, model.embeddings.word_embeddings.weight) and sched.last_epoch == 1

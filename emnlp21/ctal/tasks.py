@@ -29,10 +29,11 @@ from torch import nn
 from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
 from ..pretraining.fingerprints import tokenizer_fingerprint
+from ..pretraining.optim import training_step
 from .data import EMOTIONS, SpeechSet
 from .model import CTAL, CTALConfig
 from .text import TextModel
-from .train import AudioSettings, build, collate, param_groups, to_device
+from .train import AudioConfig, build, collate, param_groups, to_device
 
 FINETUNE_VERSION = "ctal-finetune-2"  # 2: text-model language stream, m2p_finetune's Acc2, real-clip EER
 TASKS = ("emotion", "sentiment", "verification")
@@ -101,7 +102,7 @@ def collapsed(pred, y) -> bool:
 # ---- fine-tuning ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class FinetuneSettings:
+class CTALFinetuneConfig:
     epochs: int = 6
     batch_size: int = 16
     lr: float = 3e-4
@@ -150,7 +151,7 @@ def _batches(n, size, rng=None, lengths=None, pool: int = 4):
 
 
 def finetune(ctal: CTAL, train: SpeechSet, target: np.ndarray, loss: str, outputs: int, tokenizer,
-             settings: FinetuneSettings = FinetuneSettings(), audio: AudioSettings = AudioSettings(),
+             settings: CTALFinetuneConfig = CTALFinetuneConfig(), audio: AudioConfig = AudioConfig(),
              *, device="cpu") -> TaskModel:
     """Train ``ctal`` + a linear head on ``train`` (``loss``: "ce" or "l1"); AdamW, cosine schedule."""
     from transformers import get_cosine_schedule_with_warmup
@@ -170,16 +171,12 @@ def finetune(ctal: CTAL, train: SpeechSet, target: np.ndarray, loss: str, output
             yb = y[idx].to(device)
             task = F.cross_entropy(out, yb.long()) if loss == "ce" else F.l1_loss(out.squeeze(-1), yb.float())
             total = task + settings.orthogonality * ortho
-            opt.zero_grad(set_to_none=True)
-            total.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            training_step(total, opt, sched, model.parameters())
     return model.eval()
 
 
 @torch.no_grad()
-def predict(model: TaskModel, ds: SpeechSet, tokenizer, audio: AudioSettings = AudioSettings(), *,
+def predict(model: TaskModel, ds: SpeechSet, tokenizer, audio: AudioConfig = AudioConfig(), *,
             batch_size: int = 32, device="cpu") -> tuple[np.ndarray, np.ndarray]:
     """(head outputs, h_fuse embeddings) for every utterance of ``ds``."""
     model.eval()
@@ -192,7 +189,7 @@ def predict(model: TaskModel, ds: SpeechSet, tokenizer, audio: AudioSettings = A
     return np.concatenate(outs), np.concatenate(embs)
 
 
-def run_emotion(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSettings(), audio=AudioSettings(), *,
+def run_emotion(ctal: CTAL, ds: SpeechSet, tokenizer, settings=CTALFinetuneConfig(), audio=AudioConfig(), *,
                 folds: int | None = None, device="cpu") -> dict[str, float]:
     """Cross-validation over speaker groups: each group is the test set once; WA and UA averaged."""
     groups = sorted(ds.table.group.unique())[: folds or None]
@@ -206,7 +203,7 @@ def run_emotion(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSettings(
     return pd.DataFrame(scores).mean().to_dict()
 
 
-def run_sentiment(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSettings(), audio=AudioSettings(), *,
+def run_sentiment(ctal: CTAL, ds: SpeechSet, tokenizer, settings=CTALFinetuneConfig(), audio=AudioConfig(), *,
                   device="cpu") -> dict[str, float]:
     tr, te = ds.subset(ds.table.split == "train"), ds.subset(ds.table.split == "test")
     m = finetune(ctal, tr, tr.table.score.to_numpy(np.float32), "l1", 1, tokenizer, settings, audio, device=device)
@@ -221,7 +218,7 @@ def run_sentiment(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSetting
     return result
 
 
-def run_verification(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSettings(), audio=AudioSettings(), *,
+def run_verification(ctal: CTAL, ds: SpeechSet, tokenizer, settings=CTALFinetuneConfig(), audio=AudioConfig(), *,
                      real: SpeechSet | None = None, device="cpu") -> dict[str, float]:
     """Speaker classification on seen speakers, then EER on pairs of held-out speakers' utterances
     (and, with ``real``, on pairs of the real clips: ``EER_real``)."""
@@ -241,8 +238,8 @@ def run_verification(ctal: CTAL, ds: SpeechSet, tokenizer, settings=FinetuneSett
 RUNNERS = {"emotion": run_emotion, "sentiment": run_sentiment, "verification": run_verification}
 
 
-def result_key(variant: str, task: str, base: CTALConfig, ds: SpeechSet, tokenizer, settings: FinetuneSettings,
-               audio: AudioSettings, pretrained_key: str | None, folds: int | None,
+def result_key(variant: str, task: str, base: CTALConfig, ds: SpeechSet, tokenizer, settings: CTALFinetuneConfig,
+               audio: AudioConfig, pretrained_key: str | None, folds: int | None,
                real_key: str | None = None) -> tuple[str, dict]:
     """(hash, the specification it hashes) of one fine-tuning result."""
     changes, _ = VARIANTS[variant]
@@ -264,7 +261,7 @@ def _read_result(path, spec) -> dict[str, float]:
 
 
 def evaluate(variant: str, task: str, base: CTALConfig, pretrained: dict[str, CTAL], ds: SpeechSet, text: TextModel,
-             settings: FinetuneSettings = FinetuneSettings(), audio: AudioSettings = AudioSettings(), *,
+             settings: CTALFinetuneConfig = CTALFinetuneConfig(), audio: AudioConfig = AudioConfig(), *,
              folds: int | None = None, real: SpeechSet | None = None, device="cpu") -> dict[str, float]:
     """Fine-tune ``variant`` on ``task`` (from ``pretrained`` where the variant starts from a pre-trained
     model, else with the language stream from ``text``) and return the task's metrics, from the cache

@@ -13,6 +13,7 @@ import torch
 from ..book.cache import digest
 from ..book.progress import progress as tqdm
 from ..pretraining.cache import EntryWriter, entry_dir, is_valid
+from ..pretraining import optim
 from ..pretraining.data import special_mask
 from ..pretraining.fingerprints import tokenizer_fingerprint
 from ..pretraining.objectives import MLM
@@ -50,7 +51,7 @@ def stack_frames(feat: np.ndarray, k: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class AudioSettings:
+class AudioConfig:
     frame_stack: int = 3
     max_steps: int = 256  # model steps per utterance; longer ones are cropped at the end
     mask_rate: float = 0.15
@@ -59,7 +60,7 @@ class AudioSettings:
     random: float = 0.1
 
 
-def collate(ds: SpeechSet, idx, tokenizer, audio: AudioSettings, *, max_text_len: int = 48,
+def collate(ds: SpeechSet, idx, tokenizer, audio: AudioConfig, *, max_text_len: int = 48,
             rng: np.random.Generator | None = None) -> dict[str, torch.Tensor]:
     """A padded batch; with ``rng`` also the MAM corruption (80 % zero / 10 % random frame / 10 % kept)."""
     feats = [stack_frames(ds.features[i], audio.frame_stack)[:audio.max_steps] for i in idx]
@@ -87,7 +88,7 @@ def collate(ds: SpeechSet, idx, tokenizer, audio: AudioSettings, *, max_text_len
 
 
 @dataclass(frozen=True)
-class PretrainSettings:
+class CTALPretrainConfig:
     steps: int = 300
     batch_size: int = 16
     lr: float = 5e-4
@@ -99,14 +100,10 @@ class PretrainSettings:
 
 
 def param_groups(model, lr: float, text_lr: float | None, weight_decay: float) -> list[dict]:
-    """AdamW groups: the language stream at ``text_lr`` (when given), everything else at ``lr``."""
-    text = [p for n, p in model.named_parameters() if ".language." in f".{n}" and p.requires_grad]
-    ids = {id(p) for p in text}
-    rest = [p for p in model.parameters() if id(p) not in ids and p.requires_grad]
-    groups = [{"params": rest, "lr": lr, "weight_decay": weight_decay}]
-    if text:
-        groups.append({"params": text, "lr": lr if text_lr is None else text_lr, "weight_decay": weight_decay})
-    return groups
+    """AdamW groups: the language stream at ``text_lr`` (when given), everything else at ``lr``; every
+    weight decayed, as in the released code."""
+    rates = None if text_lr is None else {"language": text_lr}
+    return optim.param_groups(model, lr, weight_decay, decay_norms=True, rates=rates)
 
 
 def build(cfg: CTALConfig, text: TextModel, seed: int) -> CTAL:
@@ -117,7 +114,7 @@ def build(cfg: CTALConfig, text: TextModel, seed: int) -> CTAL:
     return model
 
 
-def _key(cfg: CTALConfig, settings: PretrainSettings, audio: AudioSettings, ds: SpeechSet, tokenizer) -> str:
+def _key(cfg: CTALConfig, settings: CTALPretrainConfig, audio: AudioConfig, ds: SpeechSet, tokenizer) -> str:
     spec = json.dumps([TRAIN_VERSION, cfg.as_dict(), asdict(settings), asdict(audio), ds.key,
                        tokenizer_fingerprint(tokenizer)], sort_keys=True)
     return "ctal-" + digest(spec)
@@ -135,8 +132,8 @@ def to_device(batch: dict, device) -> dict:
     return {k: v.to(device) for k, v in batch.items()}
 
 
-def pretrain(cfg: CTALConfig, ds: SpeechSet, text: TextModel, settings: PretrainSettings = PretrainSettings(),
-             audio: AudioSettings = AudioSettings(), *, device="cpu", progress: bool = True):
+def pretrain(cfg: CTALConfig, ds: SpeechSet, text: TextModel, settings: CTALPretrainConfig = CTALPretrainConfig(),
+             audio: AudioConfig = AudioConfig(), *, device="cpu", progress: bool = True):
     """Pre-train CTAL on ``ds`` (or load it from the cache). Returns (model in eval mode, log)."""
     from safetensors.torch import save_model
     from transformers import get_linear_schedule_with_warmup
@@ -166,11 +163,7 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, text: TextModel, settings: Pretrain
             batch["mlm_labels"] = tb.labels
         losses = model.pretraining_losses(to_device(batch, device))
         loss = sum(losses.values())
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
+        optim.training_step(loss, opt, sched, model.parameters())
         rows.append({"step": step, **{k: float(v.detach()) for k, v in losses.items()}, "seconds": time.perf_counter() - t0})
     log = pd.DataFrame(rows)
     print(f"pre-trained {cfg.text_init} CTAL ({'causal' if cfg.causal_audio else 'bidirectional'}, "
@@ -216,7 +209,7 @@ def trivial_predictions(batch: dict) -> dict[str, torch.Tensor]:
 
 
 @torch.no_grad()
-def reconstruction_scores(models: dict[str, CTAL], ds: SpeechSet, tokenizer, audio: AudioSettings = AudioSettings(),
+def reconstruction_scores(models: dict[str, CTAL], ds: SpeechSet, tokenizer, audio: AudioConfig = AudioConfig(),
                           *, seed: int = 1, batch_size: int = 32, device="cpu") -> pd.DataFrame:
     """Per utterance, the summed absolute error on masked entries of each model and of the trivial
     predictors (:func:`trivial_predictions`), and the number of masked entries: every column is
@@ -250,7 +243,7 @@ def bootstrap_ratio(scores: pd.DataFrame, a: str, b: str, *, draws: int = 2000, 
     return float(scores[a].sum() / scores[b].sum()), float(lo), float(hi)
 
 
-def reconstruction_l1(model: CTAL, ds: SpeechSet, tokenizer, audio: AudioSettings = AudioSettings(), *,
+def reconstruction_l1(model: CTAL, ds: SpeechSet, tokenizer, audio: AudioConfig = AudioConfig(), *,
                       seed: int = 1, batch_size: int = 32, device="cpu") -> float:
     """Mean L1 on masked entries of held-out utterances (fixed masks from ``seed``): lower is better."""
     scores = reconstruction_scores({"model": model}, ds, tokenizer, audio, seed=seed, batch_size=batch_size,

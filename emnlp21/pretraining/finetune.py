@@ -25,6 +25,7 @@ from ..book.progress import progress as tqdm
 from ..book.runtime import bf16_autocast, resolve_device, seed_everything
 from .config import Pretrained
 from .modeling import build_encoder
+from .optim import training_step
 from .tasks import Task
 
 TrainTransform = Callable[[str, random.Random], str]
@@ -182,11 +183,7 @@ def finetune(model: Pretrained, task: Task, seed: int = 0, *, config: FinetuneCo
             with bf16_autocast(dev):
                 logits = clf(x, (x != tok.pad_token_id).long(), t)
             loss = F.cross_entropy(logits.float(), labels[batch].to(dev))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
+            training_step(loss, opt, sched, params)
         accuracy = float((_predict(clf, dev_ids, dev_types, tok.pad_token_id, dev) == dev_labels).mean())
         if accuracy > best:
             best, best_epoch = accuracy, epoch

@@ -21,6 +21,7 @@ from .data import pack_sequences, special_mask, tokenize_corpus
 from .evaluate import unigram_log_probs
 from .fingerprints import text_fingerprint, tokenizer_fingerprint
 from .modeling import PretrainingModel
+from .optim import linear_warmup_decay, param_groups, training_step
 from .tokenizer import load_tokenizer
 
 MODEL_FILE, CONFIG_FILE, TOKENIZER_FILE, LOG_FILE = "model.safetensors", "config.json", "tokenizer.json", "log.csv"
@@ -69,23 +70,8 @@ def load_pretrained(config: PretrainConfig, tokenizer=None, *, save_at: Sequence
     return Pretrained(model, tokenizer, pd.read_csv(folder / LOG_FILE), config, folder, True, checkpoints)
 
 
-def _schedule(config: PretrainConfig):
-    warm = max(1, int(round(config.warmup * config.steps)))
-
-    def factor(step: int) -> float:  # linear warm-up, then linear decay to zero
-        if step < warm:
-            return (step + 1) / warm
-        return max(0.0, (config.steps - step) / max(1, config.steps - warm))
-
-    return factor
-
-
 def _optimizer(model: torch.nn.Module, config: PretrainConfig, device: torch.device):
-    decay, no_decay = [], []
-    for name, p in model.named_parameters():
-        if p.requires_grad:
-            (no_decay if p.ndim < 2 or "LayerNorm" in name else decay).append(p)
-    groups = [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    groups = param_groups(model, config.lr, config.weight_decay, decay_norms=False)
     return torch.optim.AdamW(groups, lr=config.lr, betas=(0.9, 0.98), eps=1e-6, fused=device.type == "cuda")
 
 
@@ -135,7 +121,7 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
     specials = special_mask(rows, tokenizer)
     gen = torch.Generator().manual_seed(config.seed)
     optimizer = _optimizer(model, config, dev)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(config))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, linear_warmup_decay(config.steps, config.warmup))
     step_fn = distributed.wrap(model, dev)
     step_fn = torch.compile(step_fn) if compile and dev.type == "cuda" else step_fn
     log_every = log_every or max(1, config.steps // 100)
@@ -156,11 +142,7 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
             batch = batch.to(dev)
             with bf16_autocast(dev):
                 loss = step_fn(batch.input_ids, batch.attention_mask, batch.labels) * weight
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
+            training_step(loss, optimizer, scheduler, model.parameters(), clip_norm=config.clip_norm)
             tokens += int(whole.attention_mask.sum())
             running += loss.detach() / distributed.world_size()
             n_running += 1

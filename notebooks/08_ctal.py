@@ -56,7 +56,8 @@ import pandas as pd
 
 from emnlp21.corpora.tasks import polarity_sentences
 from emnlp21.ctal import data, figures, ge2e, paper, probe, tasks, text, train, verdicts
-from emnlp21.ctal.model import CTALConfig, count_parameters
+from emnlp21.ctal.model import CTALConfig
+from emnlp21.pretraining.modeling import count_parameters
 
 timings = {}
 

@@ -221,6 +221,3 @@ class CTAL(nn.Module):
         text, audio = self.encode(input_ids, attention_mask, frames, frame_mask)
         return self.fusion(text, attention_mask, audio, frame_mask)
 
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

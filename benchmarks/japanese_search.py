@@ -18,10 +18,11 @@ import random
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 from sphinx.search.ja import DefaultSplitter
 
 from emnlp21.book.sphinxext.jasearch import _JA_RUN, bigrams, index_terms
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TERMS = ("語順", "残差結合", "頻度", "採択率", "投稿数", "層正規化", "事前学習", "判定不能")
 JA_BLOCK = re.compile(r":::+\{lang\} ja(.*?):::", re.S)

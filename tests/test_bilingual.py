@@ -1,5 +1,6 @@
 """Unit tests of the bilingual build's pieces: language filter, Japanese search terms, scoreboard, root page."""
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -134,9 +135,16 @@ def test_house_style_says_honsho_for_ours():
 _JA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]")
 
 
+def _half_width_in(body: str) -> list[str]:
+    """Parenthesised phrases of Japanese ``body`` written with ASCII parentheses where the house style
+    wants full-width ones: Japanese inside, or Japanese right before (code and math aside, per line)."""
+    body = "\n".join(re.sub(r"`[^`]*`|\$[^$]*\$", "``", line) for line in body.split("\n"))
+    return [m.group(0) for m in re.finditer(r"\(([^()]*)\)", body)
+            if _JA.search(m.group(1)) or _JA.search(body[:m.start()].rstrip()[-1:])]
+
+
 def half_width_parentheses(text: str) -> list[str]:
-    """Parenthesised phrases in the Japanese blocks of ``text`` written with ASCII parentheses where the
-    house style wants full-width ones: Japanese inside, or Japanese right before (code and math aside)."""
+    """:func:`_half_width_in` over the Japanese blocks of a page or notebook ``text``."""
     bodies, inside = [], False
     for line in text.splitlines():
         bare = line[2:] if line.startswith("# ") else ("" if line == "#" else line)
@@ -145,10 +153,8 @@ def half_width_parentheses(text: str) -> list[str]:
         elif inside and re.match(r"^:{3,}\s*$", bare):
             inside = False
         elif inside:
-            bodies.append(re.sub(r"`[^`]*`|\$[^$]*\$", "``", bare))
-    body = "\n".join(bodies)
-    return [m.group(0) for m in re.finditer(r"\(([^()]*)\)", body)
-            if _JA.search(m.group(1)) or _JA.search(body[:m.start()].rstrip()[-1:])]
+            bodies.append(bare)
+    return _half_width_in("\n".join(bodies))
 
 
 def _without_calls(text: str) -> str:
@@ -168,29 +174,30 @@ def _without_calls(text: str) -> str:
 def japanese_literals(source: str) -> list[str]:
     """The Japanese string literals of a Python file (f-strings with ``{}`` for each field): those whose
     letters are at least a quarter CJK (an English text naming NL研 is not one)."""
-    import ast
-
     texts = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.JoinedStr):
             texts.append("".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             texts.append(node.value)
-    letters = lambda t: [c for c in t if c.isalpha()]  # noqa: E731
-    return [t for t in texts if (n := letters(t)) and sum(bool(_JA.match(c)) for c in n) >= len(n) / 4]
+    japanese = []
+    for t in texts:
+        letters = [c for c in t if c.isalpha()]
+        if letters and sum(bool(_JA.match(c)) for c in letters) >= len(letters) / 4:
+            japanese.append(t)
+    return japanese
 
 
 def literal_half_width_parentheses(source: str) -> list[str]:
-    """``half_width_parentheses`` over the Japanese string literals of a Python file, formulas aside."""
-    return [h for t in japanese_literals(source) for h in half_width_parentheses(f":::{{lang}} ja\n{_without_calls(t)}\n:::")]
+    """:func:`_half_width_in` over the Japanese string literals of a Python file, formulas aside."""
+    return [h for t in japanese_literals(source) for h in _half_width_in(_without_calls(t))]
 
 
 def test_house_style_writes_full_width_parentheses_in_library_japanese():
     planted = 'x = tr(lang, "accuracy (%) (NL研)", "精度 (%)")\ny = f"M1 ({n} ポイント以上) log2(目標形 + 1)"\n'
     assert sorted(literal_half_width_parentheses(planted)) == ["(%)", "({} ポイント以上)"]
-    root = Path(__file__).resolve().parents[1]
     offenders = {p.name: literal_half_width_parentheses(p.read_text(encoding="utf-8"))
-                 for p in [*root.glob("emnlp21/**/*.py"), *root.glob("notebooks/*.py")]}
+                 for p in [*ROOT.glob("emnlp21/**/*.py"), *ROOT.glob("notebooks/*.py")]}
     assert not {k: v for k, v in offenders.items() if v}
 
 

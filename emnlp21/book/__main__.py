@@ -1,4 +1,4 @@
-"""The book's driver: ``python -m emnlp21.book {execute,build,all} [--profile NAME] [--force] [--only SECTION] [--dry-run]``."""
+"""The book's driver: ``python -m emnlp21.book {execute,build,all} [--profile NAME] [--force] [--only SECTION] [--jobs N] [--dry-run]``."""
 
 from __future__ import annotations
 
@@ -20,7 +20,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true",
                         help="execute with steps and sizes cut to the least that runs every cell (emnlp21/book/params.py), "
                              "into _build/dryrun/ (no site is built)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="chapters executed at once (default: the profile's execution.jobs)")
+    parser.add_argument("--no-cell-progress", action="store_true",
+                        help="no per-cell progress bar (the side-by-side executor reports progress itself)")
     args = parser.parse_args(argv)
+    if args.jobs is not None and args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, not {args.jobs}")
     started = time.perf_counter()
     if args.dry_run:
         print(f"[book] dry run of profile {args.profile!r} into {dry_run_environment()}", flush=True)
@@ -30,9 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown chapter(s) {unknown}; choose from {sorted(names)}")
         for section in args.only:
-            execute(names[section], args.profile, force=args.force)
+            execute(names[section], args.profile, force=args.force, progress_bar=not args.no_cell_progress)
     elif args.step in ("execute", "all"):
-        execute_book(args.profile, force=args.force)
+        execute_book(args.profile, force=args.force, jobs=args.jobs)
     if args.step in ("build", "all") and not args.dry_run:  # the site shows the book's results only
         from .site import build_site
 

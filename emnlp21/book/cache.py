@@ -1,5 +1,7 @@
 """The artefact cache's one mechanism: keys from a hash of a configuration, atomic writes, and
-read-or-build, where an entry that cannot be read (missing, truncated, corrupted) is rebuilt, never used.
+read-or-build, where an entry that cannot be read (missing, truncated, corrupted) is rebuilt, never used,
+and built by one process at a time (:func:`build_lock`: the book executes chapters side by side, and
+two of them may ask for the same model or score at once).
 
 Every cached artefact of the book goes through here: tokenizers, fine-tuning scores, Kobayashi's
 ratios, CTAL's features, task results and GE2E embeddings, the corpora and Wei's parsed stimuli
@@ -9,16 +11,19 @@ built on :func:`digest` and the same rename-into-place.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gzip
 import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 _MAGIC = b"emnlp21-json-sha256 "
+_MISSING = object()
 
 
 def digest(spec: str, length: int = 20) -> str:
@@ -48,19 +53,45 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+@contextlib.contextmanager
+def build_lock(path: Path) -> Iterator[None]:
+    """Held while this process builds the entry at ``path``: another process that wants the same entry
+    waits here, then finds it built (callers look again once they hold the lock) instead of building
+    it twice. The lock file is removed after the entry is written, so a later caller finds the entry
+    and no lock; a waiter that held the removed file's lock finds the entry too."""
+    path = Path(path)
+    lock = path.parent / f".{path.name}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)
+
+
+def _try_load(path: Path, load: Callable[[Path], T]):
+    if path.is_file():
+        try:
+            return load(path)
+        except Exception:  # truncated, corrupted or stale: rebuilt by the caller
+            pass
+    return _MISSING
+
+
 def read_or_build(path: Path, *, load: Callable[[Path], T], build: Callable[[], T],
                   dump: Callable[[T], bytes]) -> tuple[T, bool]:
     """``(load(path), True)`` when ``path`` holds a readable entry; otherwise ``build()``, written
     atomically as ``dump(value)``, and ``(value, False)``. ``load`` raises (any exception) on an entry
     it cannot trust, e.g. one built for other settings; that entry is then rebuilt."""
     path = Path(path)
-    if path.is_file():
-        try:
-            return load(path), True
-        except Exception:  # truncated, corrupted or stale: rebuilt below
-            pass
-    value = build()
-    write_atomic(path, dump(value))
+    if (value := _try_load(path, load)) is not _MISSING:
+        return value, True
+    with build_lock(path):
+        if (value := _try_load(path, load)) is not _MISSING:  # another process built it meanwhile
+            return value, True
+        value = build()
+        write_atomic(path, dump(value))
     return value, False
 
 
@@ -88,6 +119,9 @@ def cached_json(path: Path, build: Callable[[], Any]) -> Any:
     """Read ``path`` if it holds a valid checksummed entry; otherwise build, store and return the object."""
     obj = read_json(path)
     if obj is None:
-        obj = build()
-        write_json(path, obj)
+        with build_lock(path):
+            obj = read_json(path)  # another process may have built it meanwhile
+            if obj is None:
+                obj = build()
+                write_json(path, obj)
     return obj

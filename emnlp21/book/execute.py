@@ -6,6 +6,10 @@ the hash of its source, the profile files, the extra parameters, and every file 
 of ``data/``. Equal key and a claims file present: nothing to do. A failed run leaves its partly
 executed notebook in ``_build/reports/NAME.ipynb`` and stops with the cell's error.
 
+:func:`execute_book` runs the profile's ``execution.jobs`` chapters at once, each in its own process
+with ``execution.threads`` torch threads (:class:`.params.Execution`); chapters that want the same
+model or score wait for each other at the cache (:func:`.cache.build_lock`), so nothing is built twice.
+
 A dry run (``dry_run=True``; the rule that cuts the work is in :mod:`.params`) writes its notebooks,
 claims, figures and artefact cache under ``_build/dryrun/`` instead, so it never overwrites the
 book's results nor is shown as them.
@@ -16,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +29,7 @@ from typing import Any
 import yaml
 
 from .cache import write_atomic
-from .params import DRY_RUN_ENV, is_dry_run, load_profile
+from .params import DRY_RUN_ENV, ParameterError, execution, is_dry_run, load_profile
 from .paths import build_dir, cache_dir, claims_dir, project_root
 from .runtime import machine_description
 
@@ -86,8 +92,31 @@ def _stored_key(path: Path) -> str | None:
         return None  # missing or unreadable: execute again
 
 
+def _target(name: str) -> Path:
+    return (build_dir(DRY_RUN_DIR, "chapters") if is_dry_run() else project_root() / CHAPTERS) / f"{name}.ipynb"
+
+
+def _draft(name: str) -> Path:
+    """Where a chapter is executed (and left when it fails)."""
+    return build_dir(*([DRY_RUN_DIR] if is_dry_run() else []), "reports") / f"{name}.ipynb"
+
+
+def is_up_to_date(name: str, profile: str = "quick", parameters: dict[str, Any] | None = None) -> bool:
+    """The executed notebook carries the key of its present inputs, and its claims file exists."""
+    return _is_current(name, execution_key(name, profile, dict(parameters or {})))
+
+
+def _is_current(name: str, key: str) -> bool:
+    return _stored_key(_target(name)) == key and (claims_dir() / f"{section_of(name)}.json").exists()
+
+
+def thread_environment(threads: int) -> dict[str, str]:
+    """What makes a kernel's torch and BLAS use ``threads`` threads from its start (0: their defaults)."""
+    return {name: str(threads) for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")} if threads else {}
+
+
 def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None = None,
-            force: bool = False) -> bool:
+            force: bool = False, progress_bar: bool = True) -> bool:
     """Execute one notebook unless it is up to date; return True if it ran."""
     import jupytext
     import nbformat
@@ -99,15 +128,13 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
         raise FileNotFoundError(f"_toc.yml lists {CHAPTERS}/{name} but there is no notebooks/{name}.py")
     load_profile(profile)  # fail fast on an unknown profile
     parameters = dict(parameters or {})
-    target = (build_dir(DRY_RUN_DIR, "chapters") if is_dry_run() else root / CHAPTERS) / f"{name}.ipynb"
-    key = execution_key(name, profile, parameters)
-    section_claims = claims_dir() / f"{section_of(name)}.json"
-    if not force and _stored_key(target) == key and section_claims.exists():
+    key = execution_key(name, profile, parameters)  # of the inputs as they are when the run starts
+    if not force and _is_current(name, key):
         print(f"[book] {name}: up to date")
         return False
 
+    target, draft = _target(name), _draft(name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    draft = build_dir(*([DRY_RUN_DIR] if is_dry_run() else []), "reports") / f"{name}.ipynb"
     nbformat.write(jupytext.read(source), draft)
     started = time.perf_counter()
     dry = " (dry run)" if is_dry_run() else ""
@@ -115,9 +142,10 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
     os.environ["EMNLP21_BATCH"] = "1"  # progress bars: a few lines, not hundreds (book.progress)
     # the libraries' own bars too (transformers' "Loading weights", the hub's): a slow load refreshes them often
     os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    os.environ.update(thread_environment(execution(profile).threads))  # the kernel's BLAS as well as torch
     try:
         papermill.execute_notebook(str(draft), str(draft), parameters={"profile": profile, **parameters},
-                                   cwd=str(root), kernel_name="python3", progress_bar=True)
+                                   cwd=str(root), kernel_name="python3", progress_bar=progress_bar)
     except papermill.PapermillExecutionError as error:
         raise RuntimeError(
             f"notebooks/{name}.py failed in cell {error.exec_count}: {error.ename}: {error.evalue}\n"
@@ -184,12 +212,88 @@ def dry_run_environment() -> Path:
     return folder
 
 
-def execute_book(profile: str = "quick", force: bool = False) -> list[str]:
-    """Execute every chapter in the TOC; drop claims of notebooks the TOC no longer lists."""
+def start_order(names: list[str], first: tuple[str, ...] | list[str]) -> list[str]:
+    """The chapters whose sections ``first`` lists, in its order, then the others in book order."""
+    sections = {section_of(n): n for n in names}
+    unknown = [f for f in first if f not in sections]
+    if unknown:
+        raise ParameterError(f"execution.first names {unknown}, which are not chapters of _toc.yml ({sorted(sections)}).")
+    return [sections[f] for f in first] + [n for n in names if section_of(n) not in first]
+
+
+def execute_book(profile: str = "quick", force: bool = False, jobs: int | None = None) -> list[str]:
+    """Execute every chapter in the TOC that is not up to date, ``jobs`` at once (default: the
+    profile's ``execution.jobs``); drop claims of notebooks the TOC no longer lists. Returns the
+    chapters that ran."""
     names = toc_chapters()
-    ran = [name for name in names if execute(name, profile, force=force)]
+    settings = execution(profile)
+    jobs = jobs or settings.jobs
+    if jobs == 1:
+        ran = [name for name in names if execute(name, profile, force=force)]
+    else:
+        todo = [n for n in start_order(names, settings.first) if force or not is_up_to_date(n, profile)]
+        for name in names:
+            if name not in todo:
+                print(f"[book] {name}: up to date")
+        ran = _side_by_side(todo, profile, force, jobs)
     wanted = {section_of(n) for n in names}
     for stale in [*claims_dir().glob("*.json"), *provenance_dir().glob("*.json")]:
         if stale.stem not in wanted:
             stale.unlink()
     return ran
+
+
+def _side_by_side(names: list[str], profile: str, force: bool, jobs: int, heartbeat: float = 60.0) -> list[str]:
+    """Execute ``names`` in that order, ``jobs`` processes at a time (``python -m emnlp21.book execute
+    --only``, each output in ``_build/reports/NAME.log``); say when each starts and ends, and every
+    ``heartbeat`` seconds which cell each running chapter is in. After a failure the running ones
+    finish (their artefacts are cached) and nothing new starts; then the failures are raised."""
+    root = project_root()
+    pending, running, ran, errors = list(names), {}, [], []
+    last_beat = time.perf_counter()
+    while running or (pending and not errors):
+        while pending and len(running) < jobs and not errors:
+            name = pending.pop(0)
+            log = _draft(name).with_suffix(".log")
+            with open(log, "w", encoding="utf-8") as out:
+                process = subprocess.Popen(_chapter_command(name, profile, force), cwd=root, stdout=out,
+                                           stderr=subprocess.STDOUT)
+            running[name] = (process, time.perf_counter(), log)
+            print(f"[book] {name}: started ({len(running)} running, {len(pending)} waiting; log {log.relative_to(root)})",
+                  flush=True)
+        time.sleep(0.5)
+        for name, (process, began, log) in list(running.items()):
+            if process.poll() is None:
+                continue
+            del running[name]
+            minutes = (time.perf_counter() - began) / 60
+            if process.returncode == 0:
+                ran.append(name)
+                print(f"[book] {name}: done in {minutes:.1f} min", flush=True)
+            else:
+                tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
+                errors.append(f"{name} failed (exit {process.returncode}); the end of {log.relative_to(root)}:\n"
+                              + "\n".join(tail))
+                print(f"[book] {name}: FAILED after {minutes:.1f} min (see {log.relative_to(root)})", flush=True)
+        if running and time.perf_counter() - last_beat >= heartbeat:
+            last_beat = time.perf_counter()
+            print("[book] running: " + "; ".join(f"{n} {_cells_done(n)}, {(last_beat - b) / 60:.0f} min"
+                                                for n, (_, b, _) in running.items()), flush=True)
+    if errors:
+        raise RuntimeError("\n\n".join(errors))
+    return ran
+
+
+def _chapter_command(name: str, profile: str, force: bool) -> list[str]:
+    return [sys.executable, "-m", "emnlp21.book", "execute", "--only", section_of(name), "--profile", profile,
+            "--no-cell-progress", *(["--force"] if force else [])]
+
+
+def _cells_done(name: str) -> str:
+    """``cell K/N`` of a chapter being executed, from the draft that papermill saves as it goes."""
+    try:
+        cells = [c for c in json.loads(_draft(name).read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    except (OSError, ValueError, KeyError):
+        return "starting"
+    done = sum(1 for c in cells if c.get("metadata", {}).get("papermill", {}).get("end_time"))
+    return f"cell {done}/{len(cells)}"

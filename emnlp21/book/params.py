@@ -89,6 +89,32 @@ def load_profile(name: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Execution:
+    """How a profile's chapters are executed (its top-level ``execution`` mapping): ``jobs`` chapters at
+    once, each kernel with ``threads`` torch threads (0: torch's default, every core), started in the
+    order ``first`` gives (the rest in book order). The thread count changes the order of
+    floating-point sums, hence the numbers: it belongs to the profile, and a notebook run alone by a
+    reader (``runtime.setup``) uses it too."""
+
+    jobs: int = 1
+    threads: int = 0
+    first: tuple[str, ...] = ()
+
+
+def execution(profile_name: str) -> Execution:
+    """The ``execution`` mapping of a profile, checked (an unknown key or a bad value stops with a message)."""
+    raw = load_profile(profile_name).get("execution") or {}
+    where = f"profiles/{profile_name}.yaml: execution"
+    if not isinstance(raw, Mapping) or set(raw) - {"jobs", "threads", "first"}:
+        raise ParameterError(f"{where} takes only jobs, threads and first, not {raw!r}.")
+    settings = Execution(**{**raw, "first": tuple(raw.get("first") or ())})
+    if not (isinstance(settings.jobs, int) and settings.jobs >= 1 and isinstance(settings.threads, int)
+            and settings.threads >= 0):
+        raise ParameterError(f"{where} needs jobs >= 1 and threads >= 0 (integers), not {raw!r}.")
+    return settings
+
+
+@dataclass(frozen=True)
 class Parameters(Mapping):
     """A notebook's resolved parameters: attribute access, read-only, with the profile's name."""
 

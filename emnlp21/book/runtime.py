@@ -9,7 +9,7 @@ import random
 import numpy as np
 
 from .display import use_theme
-from .params import parameters
+from .params import execution, parameters
 
 
 def resolve_device(device: str = "auto"):
@@ -48,9 +48,20 @@ def seed_everything(seed: int) -> None:
     torch.set_flush_denormal(True)
 
 
+def use_threads(threads: int) -> None:
+    """Torch's intra-op threads (0: leave torch's default). The profile fixes them because the
+    numbers depend on them."""
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+
+
 def setup(section: str, namespace):
-    """The first code cell of a compute chapter: its parameters, the plotting theme, seeds, the device."""
+    """The first code cell of a compute chapter: its parameters, the profile's torch threads, the
+    plotting theme, seeds, the device."""
     params = parameters(section, namespace)
+    use_threads(execution(params.profile).threads)
     use_theme()
     seed_everything(params.seed)
     return params, resolve_device(params.device)

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..book import cache_dir
+from ..book.cache import build_lock
 
 
 class FetchError(RuntimeError):
@@ -50,7 +51,9 @@ def debian_package(name: str) -> Path:
             f"Download {name}_*.deb on a Debian machine (`apt-get download {name}`) and put it in "
             f"{downloads_dir()}."
         )
-    with tempfile.TemporaryDirectory(dir=downloads_dir()) as tmp:
+    with build_lock(downloads_dir() / name), tempfile.TemporaryDirectory(dir=downloads_dir()) as tmp:
+        if hit := _fetched(f"{name}_*.deb"):  # fetched by another process while this one waited
+            return hit
         run = subprocess.run(["apt-get", "download", name], cwd=tmp, capture_output=True, text=True)
         if run.returncode != 0:
             raise FetchError(
@@ -64,10 +67,12 @@ def debian_package(name: str) -> Path:
 def pypi_archive(name: str, version: str) -> Path:
     """The wheel or sdist of ``name==version``, fetched with ``pip download --no-deps`` (not installed)."""
     stem = name.replace("-", "_")
-    for pattern in (f"{name}-{version}*", f"{stem}-{version}*"):
-        if hit := _fetched(pattern):
+    patterns = (f"{name}-{version}*", f"{stem}-{version}*")
+    if hit := next(filter(None, map(_fetched, patterns)), None):
+        return hit
+    with build_lock(downloads_dir() / name), tempfile.TemporaryDirectory(dir=downloads_dir()) as tmp:
+        if hit := next(filter(None, map(_fetched, patterns)), None):  # fetched by another process meanwhile
             return hit
-    with tempfile.TemporaryDirectory(dir=downloads_dir()) as tmp:
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", tmp, f"{name}=={version}"]
         run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:
@@ -99,6 +104,13 @@ def unpack_deb(deb: Path) -> Path:
     target = cache_dir("corpora", "debs") / deb.stem
     if (target / ".complete").exists():
         return target
+    with build_lock(target):  # two chapters started at once unpack it once
+        if not (target / ".complete").exists():
+            _unpack_into(deb, target)
+    return target
+
+
+def _unpack_into(deb: Path, target: Path) -> None:
     member, data = _deb_data_member(deb)
     tmp = tempfile.mkdtemp(dir=target.parent, prefix=".unpack-")
     try:
@@ -118,4 +130,3 @@ def unpack_deb(deb: Path) -> Path:
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return target

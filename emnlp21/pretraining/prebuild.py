@@ -16,7 +16,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..book.runtime import resolve_device
+from ..book.params import execution
+from ..book.runtime import resolve_device, use_threads
 from . import distributed
 from .shared import grammar_inputs, grammar_model, real_text_inputs, real_text_model
 
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=sorted(MODELS), action="append", help="build only this model (repeatable)")
     args = parser.parse_args(argv)
 
+    use_threads(execution(args.profile).threads)  # the book's thread count: the chapters' own models
     distributed.init(resolve_device(args.device))
     for name in args.only or list(MODELS):
         prepare, build = MODELS[name]

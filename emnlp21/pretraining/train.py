@@ -13,6 +13,7 @@ from typing import Sequence
 import pandas as pd
 import torch
 
+from ..book.cache import build_lock
 from ..book.progress import progress as tqdm
 from ..book.runtime import bf16_autocast, resolve_device, seed_everything
 from . import cache, distributed
@@ -104,11 +105,18 @@ def pretrain(config: PretrainConfig, sentences: Sequence[str], tokenizer, *, dev
     bad = [s for s in save_at if not 0 < s <= config.steps]
     if bad:
         raise ValueError(f"save_at steps {bad} are outside 1..{config.steps}")
-    if not force:
-        found = load_pretrained(config, tokenizer, save_at=save_at)
-        if found is not None:
+    if not force and (found := load_pretrained(config, tokenizer, save_at=save_at)) is not None:
+        return found
+    # One process trains an entry while another that asks for it waits (chapters run side by side);
+    # under torchrun the ranks train it together, unlocked.
+    with contextlib.nullcontext() if distributed.active() else build_lock(cache.entry_dir(config.key())):
+        if not force and (found := load_pretrained(config, tokenizer, save_at=save_at)) is not None:
             return found
+        return _train(config, sentences, tokenizer, device, progress, save_at, compile, log_every)
 
+
+def _train(config: PretrainConfig, sentences: Sequence[str], tokenizer, device: str, progress: bool,
+           save_at: Sequence[int], compile: bool, log_every: int | None) -> Pretrained:
     dev = resolve_device(device)
     distributed.init(dev)
     distributed.check_batch(config.batch_size)

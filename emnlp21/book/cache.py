@@ -97,10 +97,14 @@ def read_or_build(path: Path, *, load: Callable[[Path], T], build: Callable[[], 
 
 # --- checksummed JSON: a torn or altered file fails its checksum instead of parsing into garbage ----
 
+def _checksummed_json(obj: Any) -> bytes:
+    payload = gzip.compress(json.dumps(obj, ensure_ascii=False).encode(), mtime=0)
+    return _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
 def write_json(path: Path, obj: Any) -> None:
     """Write ``obj`` as gzipped JSON behind a header line holding its SHA-256, atomically."""
-    payload = gzip.compress(json.dumps(obj, ensure_ascii=False).encode(), mtime=0)
-    write_atomic(path, _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    write_atomic(path, _checksummed_json(obj))
 
 
 def read_json(path: Path) -> Any | None:
@@ -115,13 +119,12 @@ def read_json(path: Path) -> Any | None:
     return json.loads(gzip.decompress(payload))
 
 
+def _load_json(path: Path) -> Any:
+    if (obj := read_json(path)) is None:
+        raise ValueError(f"{path} is truncated or fails its checksum")
+    return obj
+
+
 def cached_json(path: Path, build: Callable[[], Any]) -> Any:
     """Read ``path`` if it holds a valid checksummed entry; otherwise build, store and return the object."""
-    obj = read_json(path)
-    if obj is None:
-        with build_lock(path):
-            obj = read_json(path)  # another process may have built it meanwhile
-            if obj is None:
-                obj = build()
-                write_json(path, obj)
-    return obj
+    return read_or_build(path, load=_load_json, build=build, dump=_checksummed_json)[0]

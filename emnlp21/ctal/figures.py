@@ -13,23 +13,27 @@ from .data import AROUSAL_PROSODY, EMOTION_AROUSAL, EMOTION_POLARITY, INTENSITY_
 from .train import collate, to_device
 
 PAPER = paper.RESULTS  # Li+ 2021, Tables 1-3 (emnlp21/ctal/paper.py)
-METRICS = ["WA", "UA", "Acc2", "F1", "MAE", "Corr", "EER"]
 
 
 def loss_curves(logs: dict[str, pd.DataFrame], lang: str):
+    """Masked acoustic modelling L1 per step, and the MLM cross-entropy beside it where a language stream
+    learned (a frozen one has no MLM curve, and no empty panel)."""
     names = {"ctal": tr(lang, "CTAL (bidirectional)", "CTAL（双方向）"), "causal": tr(lang, "causal audio stream", "因果マスク付き"),
              "audio": tr(lang, "audio only (MAM)", "音声のみ（MAM）")}
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    with_mlm = any("mlm" in log for log in logs.values())
+    fig, axes = plt.subplots(1, 2 if with_mlm else 1, figsize=(9 if with_mlm else 5, 3.2), squeeze=False)
+    mlm_ax, mam_ax = axes[0][0], axes[0][-1]
     for key, log in logs.items():
         smooth = log.rolling(10, min_periods=1).mean()
-        axes[1].plot(log.step, smooth.mam, label=names.get(key, key))
+        mam_ax.plot(log.step, smooth.mam, label=names.get(key, key))
         if "mlm" in log:
-            axes[0].plot(log.step, smooth.mlm, label=names.get(key, key))
-    axes[0].set(title=tr(lang, "masked language modelling", "マスク言語モデル"), xlabel=tr(lang, "step", "ステップ"),
-                ylabel=tr(lang, "cross-entropy", "交差エントロピー"))
-    axes[1].set(title=tr(lang, "masked acoustic modelling", "マスク音響モデル"), xlabel=tr(lang, "step", "ステップ"),
-                ylabel="L1")
-    axes[1].legend(fontsize=8)
+            mlm_ax.plot(log.step, smooth.mlm, label=names.get(key, key))
+    if with_mlm:
+        mlm_ax.set(title=tr(lang, "masked language modelling", "マスク言語モデル"), xlabel=tr(lang, "step", "ステップ"),
+                   ylabel=tr(lang, "cross-entropy", "交差エントロピー"))
+    mam_ax.set(title=tr(lang, "masked acoustic modelling", "マスク音響モデル"), xlabel=tr(lang, "step", "ステップ"),
+               ylabel="L1")
+    mam_ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -91,6 +95,7 @@ def variant_label(name: str, lang: str) -> str:
 
 
 COLUMNS = [("WA", ("emotion", "感情分類"), "WA ↑"), ("UA", ("emotion", "感情分類"), "UA ↑"),
+           ("VA", ("emotion", "感情分類"), ("VA (valence) ↑", "VA（感情価）↑")),
            ("Acc2", ("sentiment", "感情極性"), "Acc2 ↑"), ("F1", ("sentiment", "感情極性"), "F1 ↑"),
            ("MAE", ("sentiment", "感情極性"), "MAE ↓"), ("Corr", ("sentiment", "感情極性"), "Corr ↑"),
            ("Acc2_sign", ("sentiment", "感情極性"), ("Acc2, sign head ↑", "Acc2・符号ヘッド ↑")),
@@ -213,10 +218,14 @@ TEXT_PROBE_ROWS = {"emotion (4)": ("4 emotions (ceiling 0.5 from text)", "4 感�
                    "sentiment sign": ("sentiment sign (test split)", "感情極性の符号（テスト分割）")}
 
 
+def text_probe_label(name: str, lang: str) -> str:
+    return tr(lang, *TEXT_PROBE_COLS.get(name, (name, name)))
+
+
 def text_probe_table(df: pd.DataFrame, lang: str):
     out = df.copy()
     out.index = [tr(lang, *TEXT_PROBE_ROWS.get(i, (i, i))) for i in out.index]
-    out.columns = [tr(lang, *TEXT_PROBE_COLS.get(c, (c, c))) for c in out.columns]
+    out.columns = [text_probe_label(c, lang) for c in out.columns]
     note = tr(lang, "accuracy of a logistic regression on mean-pooled final hidden states (bag of words: binary counts); "
                     "emotion folds over speaker groups as in the fine-tuning",
               "最終層の隠れ状態の平均に対するロジスティック回帰の正解率（単語袋は二値の出現）。感情は fine-tuning と同じ"

@@ -181,12 +181,19 @@ class CTAL(nn.Module):
         self.mam_head = MaskedAcousticHead(cfg)
         self.fusion = Fusion(cfg)
 
-    def encode(self, input_ids, attention_mask, frames, frame_mask):
+    def text_states(self, input_ids, attention_mask, frozen=None):
+        """The language stream's final hidden states: ``frozen`` (precomputed, :class:`.text.TextStates`)
+        when given, else the stream run now."""
+        if frozen is not None:
+            return frozen
+        return self.language(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    def encode(self, input_ids, attention_mask, frames, frame_mask, text_states=None):
         """Final hidden states of both streams (the audio stream reads the text's final states)."""
         text = audio = None
         needs_text = self.cfg.modality != "audio"
         if needs_text or self.cfg.cross_attention:
-            text = self.language(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            text = self.text_states(input_ids, attention_mask, text_states)
         if self.cfg.modality != "text":
             memory = text if self.cfg.cross_attention else None
             audio = self.audio(frames, frame_mask, memory, attention_mask if memory is not None else None)
@@ -196,8 +203,10 @@ class CTAL(nn.Module):
         """MLM cross-entropy on masked tokens + L1 on the masked entries of masked frames."""
         losses, text = {}, None
         mlm = "mlm_labels" in batch and self.cfg.modality != "audio"
+        if mlm and "text_states" in batch:
+            raise ValueError("MLM needs the language stream to run on masked tokens; frozen text states cannot learn it")
         if mlm or self.cfg.cross_attention:  # the audio-only model never runs the language stream
-            text = self.language(input_ids=batch["mlm_input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+            text = self.text_states(batch["mlm_input_ids"], batch["attention_mask"], batch.get("text_states"))
         if mlm:
             where = batch["mlm_labels"] != -100  # the head runs on masked tokens only (a 30k vocabulary is costly)
             losses["mlm"] = F.cross_entropy(self.mlm_head(text[where]), batch["mlm_labels"][where])
@@ -210,14 +219,14 @@ class CTAL(nn.Module):
         return losses
 
     def reconstruct(self, batch) -> torch.Tensor:
-        memory = (self.language(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+        memory = (self.text_states(batch["input_ids"], batch["attention_mask"], batch.get("text_states"))
                   if self.cfg.cross_attention else None)
         audio = self.audio(batch["masked_frames"], batch["frame_mask"], memory,
                            batch["attention_mask"] if memory is not None else None)
         return self.mam_head(audio)
 
-    def forward(self, input_ids, attention_mask, frames, frame_mask):
+    def forward(self, input_ids, attention_mask, frames, frame_mask, text_states=None):
         """h_fuse (batch, hidden) and the pooled streams (for the orthogonality term)."""
-        text, audio = self.encode(input_ids, attention_mask, frames, frame_mask)
+        text, audio = self.encode(input_ids, attention_mask, frames, frame_mask, text_states)
         return self.fusion(text, attention_mask, audio, frame_mask)
 

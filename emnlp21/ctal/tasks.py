@@ -30,12 +30,12 @@ from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
 from ..pretraining.fingerprints import tokenizer_fingerprint
 from ..pretraining.optim import training_step
-from .data import EMOTIONS, SpeechSet
+from .data import EMOTION_POLARITY, EMOTIONS, SpeechSet
 from .model import CTAL, CTALConfig
-from .text import TextModel
-from .train import AudioConfig, build, collate, param_groups, to_device
+from .text import TextModel, TextStates, check_frozen
+from .train import AudioConfig, batches, build, collate, param_groups, to_device
 
-FINETUNE_VERSION = "ctal-finetune-2"  # 2: text-model language stream, m2p_finetune's Acc2, real-clip EER
+FINETUNE_VERSION = "ctal-finetune-3"  # 3: emotion VA (valence accuracy); 2: text-model stream, m2p_finetune's Acc2
 TASKS = ("emotion", "sentiment", "verification")
 
 # name → (config changes, which pre-trained model to start from or None)
@@ -71,9 +71,14 @@ def pair_scores(emb: np.ndarray, speakers: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def emotion_metrics(y, pred) -> dict[str, float]:
+    """WA (accuracy) and UA (mean per-class recall) of the four emotions, and VA: the share of predictions
+    with the right valence (the text's polarity, :data:`.data.EMOTION_POLARITY`), all that text can know."""
     from sklearn.metrics import accuracy_score, balanced_accuracy_score
 
-    return {"WA": accuracy_score(y, pred), "UA": balanced_accuracy_score(y, pred)}
+    y, pred = np.asarray(y), np.asarray(pred)
+    valence = np.array([EMOTION_POLARITY[e] for e in EMOTIONS])
+    return {"WA": accuracy_score(y, pred), "UA": balanced_accuracy_score(y, pred),
+            "VA": accuracy_score(valence[y], valence[pred])}
 
 
 def sentiment_metrics(y, pred) -> dict[str, float]:
@@ -132,41 +137,33 @@ class TaskModel(nn.Module):
         self.ctal, self.head = ctal, nn.Linear(ctal.cfg.hidden, outputs)
 
     def forward(self, batch):
-        h, t, a = self.ctal(batch["input_ids"], batch["attention_mask"], batch["frames"], batch["frame_mask"])
+        h, t, a = self.ctal(batch["input_ids"], batch["attention_mask"], batch["frames"], batch["frame_mask"],
+                            batch.get("text_states"))
         ortho = F.cosine_similarity(t[0], a[0], dim=-1).abs().mean() if (t is not None and a is not None) else h.new_zeros(())
         return self.head(h), h, ortho
 
 
-def _batches(n, size, rng=None, lengths=None, pool: int = 4):
-    """Index batches; shuffled with ``rng``. With ``lengths``, each run of ``pool`` batches is sorted by
-    length before it is cut, so that a batch pads less (the batches' order is shuffled again)."""
-    order = rng.permutation(n) if rng is not None else np.arange(n)
-    if lengths is not None and rng is not None:
-        lengths = np.asarray(lengths)
-        chunks = [order[s:s + pool * size] for s in range(0, n, pool * size)]
-        order = np.concatenate([c[np.argsort(lengths[c], kind="stable")] for c in chunks])
-        batches = [order[s:s + size] for s in range(0, n, size)]
-        return [batches[i] for i in rng.permutation(len(batches))]
-    return [order[s:s + size] for s in range(0, n, size)]
-
-
 def finetune(ctal: CTAL, train: SpeechSet, target: np.ndarray, loss: str, outputs: int, tokenizer,
              settings: CTALFinetuneConfig = CTALFinetuneConfig(), audio: AudioConfig = AudioConfig(),
-             *, device="cpu") -> TaskModel:
-    """Train ``ctal`` + a linear head on ``train`` (``loss``: "ce" or "l1"); AdamW, cosine schedule."""
+             *, states: TextStates | None = None, device="cpu") -> TaskModel:
+    """Train ``ctal`` + a linear head on ``train`` (``loss``: "ce" or "l1"); AdamW, cosine schedule.
+    ``states``: the frozen language stream's states (required when ``settings.text_lr`` is 0)."""
     from transformers import get_cosine_schedule_with_warmup
 
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
-    model = TaskModel(copy.deepcopy(ctal), outputs).to(device).train()
+    model = TaskModel(copy.deepcopy(ctal), outputs)
+    check_frozen(model.ctal, settings.text_lr, states)
+    model = model.to(device).train()
     opt = torch.optim.AdamW(param_groups(model, settings.lr, settings.text_lr, 0.01))
-    steps = settings.epochs * len(_batches(len(train), settings.batch_size))
+    steps = settings.epochs * len(batches(len(train), settings.batch_size))
     sched = get_cosine_schedule_with_warmup(opt, int(settings.warmup * steps), max(steps, 1))
     y = torch.as_tensor(np.array(target))  # a copy: pandas may hand out a read-only view
     lengths = [len(f) for f in train.features]
     for _ in range(settings.epochs):
-        for idx in _batches(len(train), settings.batch_size, rng, lengths):
-            batch = to_device(collate(train, idx, tokenizer, audio, max_text_len=ctal.cfg.max_text_len), device)
+        for idx in batches(len(train), settings.batch_size, rng, lengths):
+            batch = to_device(collate(train, idx, tokenizer, audio, max_text_len=ctal.cfg.max_text_len,
+                                      states=states), device)
             out, _, ortho = model(batch)
             yb = y[idx].to(device)
             task = F.cross_entropy(out, yb.long()) if loss == "ce" else F.l1_loss(out.squeeze(-1), yb.float())
@@ -177,12 +174,13 @@ def finetune(ctal: CTAL, train: SpeechSet, target: np.ndarray, loss: str, output
 
 @torch.no_grad()
 def predict(model: TaskModel, ds: SpeechSet, tokenizer, audio: AudioConfig = AudioConfig(), *,
-            batch_size: int = 32, device="cpu") -> tuple[np.ndarray, np.ndarray]:
+            states: TextStates | None = None, batch_size: int = 32, device="cpu") -> tuple[np.ndarray, np.ndarray]:
     """(head outputs, h_fuse embeddings) for every utterance of ``ds``."""
     model.eval()
     outs, embs = [], []
-    for idx in _batches(len(ds), batch_size):
-        batch = to_device(collate(ds, idx, tokenizer, audio, max_text_len=model.ctal.cfg.max_text_len), device)
+    for idx in batches(len(ds), batch_size):
+        batch = to_device(collate(ds, idx, tokenizer, audio, max_text_len=model.ctal.cfg.max_text_len,
+                                  states=states), device)
         out, h, _ = model(batch)
         outs.append(out.float().cpu().numpy())
         embs.append(h.float().cpu().numpy())
@@ -190,47 +188,51 @@ def predict(model: TaskModel, ds: SpeechSet, tokenizer, audio: AudioConfig = Aud
 
 
 def run_emotion(ctal: CTAL, ds: SpeechSet, tokenizer, settings=CTALFinetuneConfig(), audio=AudioConfig(), *,
-                folds: int | None = None, device="cpu") -> dict[str, float]:
-    """Cross-validation over speaker groups: each group is the test set once; WA and UA averaged."""
+                folds: int | None = None, states: TextStates | None = None, device="cpu") -> dict[str, float]:
+    """Cross-validation over speaker groups: each group is the test set once; WA, UA and VA averaged."""
     groups = sorted(ds.table.group.unique())[: folds or None]
     scores = []
     for g in groups:
         test = (ds.table.group == g).to_numpy()
         tr = ds.subset(~test)
-        m = finetune(ctal, tr, tr.table.label.to_numpy(), "ce", len(EMOTIONS), tokenizer, settings, audio, device=device)
-        out, _ = predict(m, ds.subset(test), tokenizer, audio, device=device)
+        m = finetune(ctal, tr, tr.table.label.to_numpy(), "ce", len(EMOTIONS), tokenizer, settings, audio,
+                     states=states, device=device)
+        out, _ = predict(m, ds.subset(test), tokenizer, audio, states=states, device=device)
         scores.append(emotion_metrics(ds.table.label[test], out.argmax(1)))
     return pd.DataFrame(scores).mean().to_dict()
 
 
 def run_sentiment(ctal: CTAL, ds: SpeechSet, tokenizer, settings=CTALFinetuneConfig(), audio=AudioConfig(), *,
-                  device="cpu") -> dict[str, float]:
+                  states: TextStates | None = None, device="cpu") -> dict[str, float]:
     tr, te = ds.subset(ds.table.split == "train"), ds.subset(ds.table.split == "test")
-    m = finetune(ctal, tr, tr.table.score.to_numpy(np.float32), "l1", 1, tokenizer, settings, audio, device=device)
-    out, _ = predict(m, te, tokenizer, audio, device=device)
+    m = finetune(ctal, tr, tr.table.score.to_numpy(np.float32), "l1", 1, tokenizer, settings, audio, states=states,
+                 device=device)
+    out, _ = predict(m, te, tokenizer, audio, states=states, device=device)
     pred = out[:, 0].clip(-3, 3)
     result = sentiment_metrics(te.table.score, pred) | {"collapsed": float(collapsed(pred, te.table.score))}
     if result["collapsed"]:  # the sign as a classification, reported beside the regression's
-        m = finetune(ctal, tr, (tr.table.score > 0).to_numpy(np.int64), "ce", 2, tokenizer, settings, audio, device=device)
-        out, _ = predict(m, te, tokenizer, audio, device=device)
+        m = finetune(ctal, tr, (tr.table.score > 0).to_numpy(np.int64), "ce", 2, tokenizer, settings, audio,
+                     states=states, device=device)
+        out, _ = predict(m, te, tokenizer, audio, states=states, device=device)
         sign = sentiment_metrics(te.table.score, np.where(out.argmax(1) == 1, 1.0, -1.0))
         result |= {"Acc2_sign": sign["Acc2"], "F1_sign": sign["F1"]}
     return result
 
 
 def run_verification(ctal: CTAL, ds: SpeechSet, tokenizer, settings=CTALFinetuneConfig(), audio=AudioConfig(), *,
-                     real: SpeechSet | None = None, device="cpu") -> dict[str, float]:
+                     real: SpeechSet | None = None, states: TextStates | None = None,
+                     device="cpu") -> dict[str, float]:
     """Speaker classification on seen speakers, then EER on pairs of held-out speakers' utterances
     (and, with ``real``, on pairs of the real clips: ``EER_real``)."""
     tr, te = ds.subset(ds.table.split == "train"), ds.subset(ds.table.split == "test")
     classes = {s: i for i, s in enumerate(sorted(tr.table.speaker_id.unique()))}
     m = finetune(ctal, tr, tr.table.speaker_id.map(classes).to_numpy(), "ce", len(classes), tokenizer, settings,
-                 audio, device=device)
-    _, emb = predict(m, te, tokenizer, audio, device=device)
+                 audio, states=states, device=device)
+    _, emb = predict(m, te, tokenizer, audio, states=states, device=device)
     same, cos = pair_scores(emb, te.table.speaker_id.to_numpy())
     result = {"EER": equal_error_rate(same, cos)}
     if real is not None:
-        _, emb = predict(m, real, tokenizer, audio, device=device)
+        _, emb = predict(m, real, tokenizer, audio, states=states, device=device)
         result["EER_real"] = equal_error_rate(*pair_scores(emb, real.table.speaker.to_numpy()))
     return result
 
@@ -262,10 +264,13 @@ def _read_result(path, spec) -> dict[str, float]:
 
 def evaluate(variant: str, task: str, base: CTALConfig, pretrained: dict[str, CTAL], ds: SpeechSet, text: TextModel,
              settings: CTALFinetuneConfig = CTALFinetuneConfig(), audio: AudioConfig = AudioConfig(), *,
-             folds: int | None = None, real: SpeechSet | None = None, device="cpu") -> dict[str, float]:
+             folds: int | None = None, real: SpeechSet | None = None, states: TextStates | None = None,
+             device="cpu") -> dict[str, float]:
     """Fine-tune ``variant`` on ``task`` (from ``pretrained`` where the variant starts from a pre-trained
     model, else with the language stream from ``text``) and return the task's metrics, from the cache
-    when it has them. ``real``: real clips whose pairs verification also scores."""
+    when it has them. ``real``: real clips whose pairs verification also scores; ``states``: the frozen
+    language stream's states (required when ``settings.text_lr`` is 0; the cache key holds that rate and
+    the stream's weights, which determine them)."""
     if task not in RUNNERS:
         raise ValueError(f"task must be one of {TASKS}, not {task!r}")
     _, start = VARIANTS[variant]
@@ -284,21 +289,11 @@ def evaluate(variant: str, task: str, base: CTALConfig, pretrained: dict[str, CT
 
     def run() -> dict[str, float]:
         model = make_variant(variant, base, pretrained, text, settings.seed)
-        return {k: float(v) for k, v in RUNNERS[task](model, ds, tokenizer, settings, audio, device=device,
-                                                      **kwargs).items()}
+        return {k: float(v) for k, v in RUNNERS[task](model, ds, tokenizer, settings, audio, states=states,
+                                                      device=device, **kwargs).items()}
 
     result, _ = read_or_build(cache_dir("ctal", "finetune") / f"{task}-{key}.json",
                               load=lambda path: _read_result(path, spec), build=run,
                               dump=lambda r: json.dumps({"spec": spec, "result": r}, indent=1).encode("utf-8"))
     return result
 
-
-def required_margin(a, b, floor: float = 0.02) -> float:
-    """The difference between the means of ``a`` and ``b`` (one value per fine-tuning seed) that counts:
-    two standard errors of that difference, and never less than ``floor`` (with one or two seeds the
-    spread itself is poorly estimated)."""
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    if len(a) < 2 or len(b) < 2:
-        return float(floor)
-    se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
-    return float(max(floor, 2 * se))

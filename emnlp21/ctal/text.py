@@ -103,3 +103,65 @@ def init_language_stream(model, text: TextModel) -> None:
     model.language.load_state_dict(state, strict=True)
     if text.mlm_head is not None and text.mlm_head.weight.shape == model.mlm_head.weight.shape:
         model.mlm_head.load_state_dict(text.mlm_head.state_dict())
+
+
+@dataclass(frozen=True)
+class TextStates:
+    """A frozen language stream's final hidden states, one (tokens, hidden) tensor per distinct text,
+    computed once: with a text learning rate of 0 the stream never changes, so every training step
+    reads these instead of running the encoder again (for MiniLM that is most of a step's cost)."""
+
+    weights: str  # weights_hash of the encoder that computed them
+    by_text: dict[str, torch.Tensor]
+
+    def batch(self, texts, attention_mask: torch.Tensor) -> torch.Tensor:
+        """(batch, tokens, hidden), zero-padded to ``attention_mask``'s width; the tokenizer's padding
+        must agree with the lengths these states were computed at."""
+        missing = [t for t in texts if t not in self.by_text]
+        if missing:
+            raise KeyError(f"no frozen text states for {len(missing)} texts (e.g. {missing[0]!r}); compute them "
+                           "with frozen_states over every set's texts")
+        rows = [self.by_text[t] for t in texts]
+        lengths = attention_mask.sum(1).tolist()
+        if [len(r) for r in rows] != lengths:
+            raise ValueError("frozen text states were computed with another tokenizer or max_text_len")
+        out = rows[0].new_zeros(len(rows), attention_mask.shape[1], rows[0].shape[1])
+        for i, r in enumerate(rows):
+            out[i, :len(r)] = r
+        return out
+
+
+@torch.no_grad()
+def frozen_states(encoder, tokenizer, texts, *, max_len: int, batch_size: int = 64) -> TextStates:
+    """:class:`TextStates` of ``encoder`` (a CTAL's language stream, or a :class:`TextModel`'s encoder;
+    eval mode, no gradient) for every distinct text of ``texts``, tokenised as the batches are."""
+    if encoder is None:
+        raise ValueError("a randomly initialised language stream (text model 'none') cannot be frozen: it must learn")
+    distinct = list(dict.fromkeys(texts))
+    was_training = encoder.training
+    encoder.eval()
+    by_text = {}
+    for s in range(0, len(distinct), batch_size):
+        chunk = distinct[s:s + batch_size]
+        enc = tokenizer(chunk, padding=True, truncation=True, max_length=max_len, return_tensors="pt")
+        h = encoder(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
+        for t, row, n in zip(chunk, h, enc["attention_mask"].sum(1).tolist()):
+            by_text[t] = row[:n].float().clone()
+    encoder.train(was_training)
+    return TextStates(weights_hash(encoder), by_text)
+
+
+def check_frozen(model, text_lr: float | None, states: TextStates | None) -> None:
+    """A language stream either learns (``text_lr`` > 0, or None: the common rate) and runs in every
+    step, or it is frozen (``text_lr`` == 0): then ``states`` must be its own precomputed states, and
+    its weights are set not to learn."""
+    frozen = text_lr == 0
+    if frozen != (states is not None):
+        raise ValueError("a text learning rate of 0 freezes the language stream: pass its frozen_states(); any other "
+                         "rate trains the stream, so precomputed states would go stale: pass none")
+    if frozen:
+        own = weights_hash(model.language)
+        if states.weights != own:
+            raise ValueError(f"frozen text states were computed by weights {states.weights}, this language stream "
+                             f"holds {own}: compute them from this model's stream")
+        model.language.requires_grad_(False)

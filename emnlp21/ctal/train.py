@@ -19,9 +19,9 @@ from ..pretraining.fingerprints import tokenizer_fingerprint
 from ..pretraining.objectives import MLM
 from .data import SpeechSet
 from .model import CTAL, CTALConfig
-from .text import TextModel, init_language_stream
+from .text import TextModel, TextStates, check_frozen, init_language_stream
 
-TRAIN_VERSION = "ctal-train-2"  # 2: the language stream starts from a text model (text.py)
+TRAIN_VERSION = "ctal-train-3"  # 3: epochs of length-pooled batches; 2: the language stream from a text model
 
 
 def span_mask(length: int, rng: np.random.Generator, rate: float = 0.15, span: tuple[int, int] = (20, 50)) -> np.ndarray:
@@ -61,8 +61,9 @@ class AudioConfig:
 
 
 def collate(ds: SpeechSet, idx, tokenizer, audio: AudioConfig, *, max_text_len: int = 48,
-            rng: np.random.Generator | None = None) -> dict[str, torch.Tensor]:
-    """A padded batch; with ``rng`` also the MAM corruption (80 % zero / 10 % random frame / 10 % kept)."""
+            rng: np.random.Generator | None = None, states: TextStates | None = None) -> dict[str, torch.Tensor]:
+    """A padded batch; with ``rng`` also the MAM corruption (80 % zero / 10 % random frame / 10 % kept);
+    with ``states`` (a frozen language stream) also its precomputed ``text_states``."""
     feats = [stack_frames(ds.features[i], audio.frame_stack)[:audio.max_steps] for i in idx]
     T, D = max(len(f) for f in feats), feats[0].shape[1]
     frames = np.zeros((len(feats), T, D), np.float32)
@@ -73,6 +74,8 @@ def collate(ds: SpeechSet, idx, tokenizer, audio: AudioConfig, *, max_text_len: 
                     return_tensors="pt")
     batch = {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"],
              "frames": torch.from_numpy(frames), "frame_mask": torch.from_numpy(frame_mask)}
+    if states is not None:
+        batch["text_states"] = states.batch([ds.table.text[i] for i in idx], enc["attention_mask"])
     if rng is not None:
         masked, mam = frames.copy(), np.zeros_like(frame_mask)
         for b, f in enumerate(feats):
@@ -85,6 +88,37 @@ def collate(ds: SpeechSet, idx, tokenizer, audio: AudioConfig, *, max_text_len: 
             mam[b] = np.pad(m, (0, T - len(f)))
         batch["masked_frames"], batch["mam_mask"] = torch.from_numpy(masked), torch.from_numpy(mam)
     return batch
+
+
+def batches(n, size, rng=None, lengths=None, pool: int = 4):
+    """Index batches; shuffled with ``rng``. With ``lengths``, each run of ``pool`` batches is sorted by
+    length before it is cut, so that a batch pads less (the batches' order is shuffled again)."""
+    order = rng.permutation(n) if rng is not None else np.arange(n)
+    if lengths is not None and rng is not None:
+        lengths = np.asarray(lengths)
+        chunks = [order[s:s + pool * size] for s in range(0, n, pool * size)]
+        order = np.concatenate([c[np.argsort(lengths[c], kind="stable")] for c in chunks])
+        cut = [order[s:s + size] for s in range(0, n, size)]
+        return [cut[i] for i in rng.permutation(len(cut))]
+    return [order[s:s + size] for s in range(0, n, size)]
+
+
+def endless_batches(n, size, rng, lengths):
+    """Epoch after epoch of :func:`batches`: pre-training counts steps, not epochs. (Drawing each step's
+    utterances at random instead pads every batch to nearly the longest utterance, twice the mean here.)"""
+    while True:
+        yield from batches(n, size, rng, lengths)
+
+
+def padded_lengths(lengths, size: int, seed: int = 0) -> dict[str, float]:
+    """Mean padded length of a batch of ``size`` over one epoch of ``lengths``: drawn at random (each
+    step's utterances chosen independently) against :func:`batches`' length-pooled cut; and the mean
+    utterance. What the pooling saves in padded steps."""
+    lengths, rng = np.asarray(lengths), np.random.default_rng(seed)
+    steps = max(1, len(lengths) // size)
+    drawn = [lengths[rng.choice(len(lengths), min(size, len(lengths)), replace=False)].max() for _ in range(steps)]
+    pooled = [lengths[b].max() for b in batches(len(lengths), size, rng, lengths)]
+    return {"random": float(np.mean(drawn)), "pooled": float(np.mean(pooled)), "utterance": float(lengths.mean())}
 
 
 @dataclass(frozen=True)
@@ -133,8 +167,10 @@ def to_device(batch: dict, device) -> dict:
 
 
 def pretrain(cfg: CTALConfig, ds: SpeechSet, text: TextModel, settings: CTALPretrainConfig = CTALPretrainConfig(),
-             audio: AudioConfig = AudioConfig(), *, device="cpu", progress: bool = True):
-    """Pre-train CTAL on ``ds`` (or load it from the cache). Returns (model in eval mode, log)."""
+             audio: AudioConfig = AudioConfig(), *, states: TextStates | None = None, device="cpu",
+             progress: bool = True):
+    """Pre-train CTAL on ``ds`` (or load it from the cache). Returns (model in eval mode, log).
+    ``states``: the frozen language stream's states, required when ``settings.text_lr`` is 0."""
     from safetensors.torch import save_model
     from transformers import get_linear_schedule_with_warmup
 
@@ -150,13 +186,18 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, text: TextModel, settings: CTALPret
         return model.to(device).eval(), log
     rng = np.random.default_rng(settings.seed)
     gen = torch.Generator().manual_seed(settings.seed)
-    model = build(cfg, text, settings.seed).to(device).train()
+    model = build(cfg, text, settings.seed)
+    check_frozen(model, settings.text_lr, states)
+    if states is not None and settings.mlm:
+        raise ValueError("a frozen language stream (text_lr 0) cannot learn MLM: pre-train with mlm=False")
+    model = model.to(device).train()
     opt = torch.optim.AdamW(param_groups(model, settings.lr, settings.text_lr, settings.weight_decay))
     sched = get_linear_schedule_with_warmup(opt, int(settings.warmup * settings.steps), settings.steps)
     mlm, rows, t0 = MLM(), [], time.perf_counter()
+    draws = endless_batches(len(ds), settings.batch_size, rng, [len(f) for f in ds.features])
     for step in tqdm(range(1, settings.steps + 1), desc="pre-train CTAL", disable=not progress):
-        idx = rng.choice(len(ds), size=min(settings.batch_size, len(ds)), replace=False)
-        batch = collate(ds, idx, tokenizer, audio, max_text_len=cfg.max_text_len, rng=rng)
+        idx = next(draws)
+        batch = collate(ds, idx, tokenizer, audio, max_text_len=cfg.max_text_len, rng=rng, states=states)
         tb = mlm.make_batch(batch["input_ids"], special_mask(batch["input_ids"], tokenizer), tokenizer, gen)
         batch["mlm_input_ids"] = tb.input_ids if settings.mlm else batch["input_ids"]
         if settings.mlm:

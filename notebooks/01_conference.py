@@ -213,4 +213,4 @@ book.show_text(
 
 # %%
 claims.save()
-claims.table()
+book.show_table(lambda lang: claims.table(lang))

@@ -367,7 +367,7 @@ book.show_text(
 claims = book.Claims("kobayashi", P.profile)
 verdicts.add_claims(claims, runs, sum_errors=sum_errors)
 claims.save()
-claims.table()
+book.show_table(lambda lang: claims.table(lang))
 
 # %%
 m = means.loc["mean"]

@@ -386,7 +386,7 @@ claims.add(
     controls=[report.beyond_unigram_control(heldout["gain"])],
     numbers=helps)
 claims.save()
-claims.table()
+book.show_table(lambda lang: claims.table(lang))
 
 # %%
 n = claims.counts()

@@ -384,7 +384,7 @@ if "MN" in drops.index and order_free:
                source=("Sinha+ 2021, §4.2 and Figure 1", "Sinha+ 2021，§4.2 と図 1"),
                ours=(f"mean drop {drop:.1f} points ({', '.join(order_free)})", f"平均の低下 {drop:.1f} ポイント（{', '.join(order_free)}）"),
                holds=drop <= sinha.CLOSE_POINTS, numbers={"drop": drop}, controls=controls["free"])
-claims.table()
+book.show_table(lambda lang: claims.table(lang))
 
 # %% [markdown]
 # :::{lang} en
@@ -583,7 +583,7 @@ if "MN" in agreement.index:
                numbers={"mn": mn_end.attractor, "m1": m1_end.attractor,
                         "mn_none": mn_end.none, "m1_none": m1_end.none})
 claims.save()
-claims.table()
+book.show_table(lambda lang: claims.table(lang))
 
 # %%
 row = {t: ", ".join(f"{v} {g_means.loc[v, t]:.1f}" for v in g_means.index) for t in ("topic", "word_order")}

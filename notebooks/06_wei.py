@@ -316,7 +316,7 @@ claims.save()
 # :::
 
 # %%
-book.show_table(lambda lang: claims.table())
+book.show_table(lambda lang: claims.table(lang))
 counts_by = claims.counts()
 
 

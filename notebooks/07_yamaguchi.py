@@ -248,7 +248,7 @@ claims.add(
           f"{ms.loc['shuffle_random', 'ms_per_step']:.0f} ms，MLM {ms.loc['mlm', 'ms_per_step']:.0f} ms（中央値）"),
     holds=ms.loc["shuffle_random", "ms_per_step"] < ms.loc["mlm", "ms_per_step"],
     numbers={"shuffle_random_ms": ms.loc["shuffle_random", "ms_per_step"], "mlm_ms": ms.loc["mlm", "ms_per_step"]})
-claims.table()
+book.show_table(lambda lang: claims.table(lang))
 
 # %% [markdown]
 # :::{lang} en
@@ -309,7 +309,7 @@ y.add_downstream_claims(claims, g_scores, P.objectives, near_points=P.near_mlm_p
                         n_items=sum(len(t.test) for t in g_tasks.values()), controls=y.own_task_controls(g_own, P.objectives),
                         curve=g_curve if g_save else None, prefix="yamaguchi.grammar", setting=("(grammar)", "（文法）"))
 claims.save()
-claims.table()
+book.show_table(lambda lang: claims.table(lang))
 
 # %%
 n = claims.counts()

@@ -164,10 +164,10 @@ del raw  # the normalised sets are what the models see
 #
 # With `freeze_text` the stream is also **frozen**: CTAL's pre-training trains the audio stream (masked
 # frames, with cross-attention to the text) but not the language stream's MLM, and fine-tuning trains
-# everything but the language stream. Fine-tuning MiniLM's 22 M weights on 150 utterances cost 4–5 times
-# the chapter's fine-tuning time on two cores and still fell short of the frozen probe (an earlier
-# measurement: emotion WA 0.36 after 40 epochs), and a frozen stream's final states can be computed once
-# per text instead of in every step. This departs from the paper, whose language stream learns MLM
+# everything but the language stream. Fine-tuning all of MiniLM's weights on 150 utterances costs
+# several times the chapter's whole fine-tuning on two cores and still fell short of the frozen probe
+# (`benchmarks/ctal_text_protocol.py` measures it), and a frozen stream's final states can be computed
+# once per text instead of in every step. This departs from the paper, whose language stream learns MLM
 # during pre-training; the `full` profile keeps the stream frozen too, and `freeze_text: false` (with
 # `pretrain_text_lr`, `finetune_text_lr`) trains it. Every model below starts its language stream from
 # the chosen text model, and a test checks by a hash of the weights that it does and that fine-tuning
@@ -185,8 +185,8 @@ del raw  # the normalised sets are what the models see
 #
 # `freeze_text` により言語ストリームは**凍結**されます：CTAL の事前学習は音声ストリーム（テキストへのクロスアテンション
 # 付きのマスクフレーム復元）を学習しますが言語ストリームの MLM は学習せず，fine-tuning も言語ストリーム以外を学習します。
-# MiniLM の 2,200 万の重みを 150 発話で fine-tuning すると，2 コアで本章の fine-tuning 時間の 4–5 倍かかり，それでも
-# 凍結したままのプローブに届きませんでした（以前の測定：40 エポックで感情分類 WA 0.36）。凍結したストリームの最終層の
+# MiniLM の重みすべてを 150 発話で fine-tuning すると，2 コアで本章の fine-tuning 全体の何倍もかかり，それでも
+# 凍結したままのプローブに届きませんでした（`benchmarks/ctal_text_protocol.py` で測れます）。凍結したストリームの最終層の
 # 状態はステップごとではなくテキストごとに一度だけ計算できます。これは言語ストリームも事前学習で MLM を学ぶ論文からの
 # 逸脱です。`full` プロファイルでも凍結し，`freeze_text: false`（と `pretrain_text_lr`，`finetune_text_lr`）で学習させられます。
 # 以下のすべてのモデルは選んだテキストモデルから言語ストリームを始めます。テストが重みのハッシュでそれを確かめ，
@@ -599,7 +599,7 @@ claims.add("ctal.bidirectional-beats-causal", controls=[trivial_ok, verdicts.see
            holds=bidir_wins, numbers={"bidirectional": l1.loc["ctal"].mean(), "causal": l1.loc["causal"].mean(),
                                       "ratio_hi": bidir_causal[2], "seed_spread": seed_noise})
 claims.save()
-book.show_table(lambda lang: claims.table())
+book.show_table(lambda lang: claims.table(lang))
 counts = claims.counts()
 book.show_text(
     en=f"Findings: {counts['finding_holds']} held, {counts['finding_fails']} failed, {counts['finding_inconclusive']} "

@@ -72,3 +72,14 @@ def test_a_difference_counts_only_beyond_the_seed_and_test_set_noise():
     assert evidence.difference_margin([0.5, 0.7], [0.5, 0.5], 400) > evidence.difference_margin([0.6, 0.6], [0.5, 0.5], 400)
     lo, hi = evidence.binomial_interval(45, 100)
     assert lo < 0.45 < hi and hi - lo > 0.2
+
+
+def test_a_chapters_claims_table_speaks_the_pages_language():
+    claims = Claims("conference", "quick")
+    failed = evidence.Control("a control that failed", "成り立たなかった対照", False)
+    claims.add("conference.x", en="x", ja="x", paper=("3 of 4", "4 件中 3 件"), source="s",
+               ours=("2 of 4", "4 件中 2 件"), holds=True, controls=[failed])
+    en, ja = claims.table("en"), claims.table("ja")
+    assert list(en.columns) == ["claim", "kind", "paper", "ours", "verdict", "failed control"]
+    assert en.iloc[0].tolist() == ["conference.x", "finding", "3 of 4", "2 of 4", "inconclusive", "a control that failed"]
+    assert ja.iloc[0].tolist() == ["conference.x", "知見", "4 件中 3 件", "4 件中 2 件", "判定不能", "成り立たなかった対照"]

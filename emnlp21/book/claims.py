@@ -92,12 +92,17 @@ class Claims:
         write_atomic(path, payload.encode("utf-8"))
         return path
 
-    def table(self):
+    def table(self, lang: str = "en"):
+        """The chapter's claims for the page in ``lang``: its paper and our values, verdict, failed controls."""
         import pandas as pd
 
-        return pd.DataFrame([{"claim": c.id, "kind": c.kind, "paper": c.paper, "ours": c.ours, "verdict": c.verdict,
-                              "failed control": "; ".join(f["en"] for f in c.failed_controls)}
-                             for c in self.items])
+        ja = lang == "ja"
+        heads = TABLE_HEADS[lang]
+        return pd.DataFrame([dict(zip(heads, (c.id, KIND_WORDS[lang][c.kind], (c.paper_ja or c.paper) if ja else c.paper,
+                                              (c.ours_ja or c.ours) if ja else c.ours, VERDICT_WORDS[lang][c.verdict],
+                                              "；".join(f["ja"] for f in c.failed_controls) if ja
+                                              else "; ".join(f["en"] for f in c.failed_controls))))
+                             for c in self.items], columns=heads)
 
     def counts(self) -> dict[str, int]:
         """Findings held / failed / inconclusive, then checks and constructions (for a chapter's summary)."""
@@ -112,6 +117,10 @@ class Claims:
 
 VERDICT_WORDS = {"en": {"holds": "held", "fails": "failed", "inconclusive": "inconclusive"},
                  "ja": {"holds": "成立", "fails": "不成立", "inconclusive": "判定不能"}}
+KIND_WORDS = {"en": {"finding": "finding", "check": "check", "construction": "by construction"},
+              "ja": {"finding": "知見", "check": "確認", "construction": "構成上成立"}}
+TABLE_HEADS = {"en": ("claim", "kind", "paper", "ours", "verdict", "failed control"),
+               "ja": ("主張", "種類", "論文", "本書", "判定", "成り立たなかった対照")}
 
 
 def counts(claims: list[Claim]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..claims import Claim, counts, load_all
+from ..claims import KIND_WORDS, Claim, counts, load_all
 
 HEADERS = {
     "en": ("Claim", "Kind", "Paper (source)", "Ours", "Verdict"),
@@ -25,10 +25,7 @@ VERDICT = {
     ("en", "holds"): "✓ holds", ("en", "fails"): "✗ fails", ("en", "inconclusive"): "? inconclusive",
     ("ja", "holds"): "✓ 成立", ("ja", "fails"): "✗ 不成立", ("ja", "inconclusive"): "? 判定不能",
 }
-KIND = {
-    ("en", "finding"): "finding", ("en", "check"): "check", ("en", "construction"): "by construction",
-    ("ja", "finding"): "知見", ("ja", "check"): "確認", ("ja", "construction"): "構成上成立",
-}
+KIND = {(lang, kind): word for lang, words in KIND_WORDS.items() for kind, word in words.items()}
 CHAPTERS = {  # the chapters' short names, in the book's order
     "conference": ("The conference", "会議"), "practice": ("The hybrid format", "ハイブリッド開催"),
     "kobayashi": ("Kobayashi+", "Kobayashi+"), "small_models": ("The small models", "小さなモデル"),

@@ -96,13 +96,10 @@ class Claims:
         """The chapter's claims for the page in ``lang``: its paper and our values, verdict, failed controls."""
         import pandas as pd
 
-        ja = lang == "ja"
-        heads = TABLE_HEADS[lang]
-        return pd.DataFrame([dict(zip(heads, (c.id, KIND_WORDS[lang][c.kind], (c.paper_ja or c.paper) if ja else c.paper,
-                                              (c.ours_ja or c.ours) if ja else c.ours, VERDICT_WORDS[lang][c.verdict],
-                                              "；".join(f["ja"] for f in c.failed_controls) if ja
-                                              else "; ".join(f["en"] for f in c.failed_controls))))
-                             for c in self.items], columns=heads)
+        sep = "；" if lang == "ja" else "; "
+        return pd.DataFrame([(c.id, KIND_WORDS[lang][c.kind], c.text("paper", lang), c.text("ours", lang),
+                              VERDICT_WORDS[lang][c.verdict], sep.join(f[lang] for f in c.failed_controls))
+                             for c in self.items], columns=TABLE_HEADS[lang])
 
     def counts(self) -> dict[str, int]:
         """Findings held / failed / inconclusive, then checks and constructions (for a chapter's summary)."""

@@ -203,8 +203,6 @@ class CTAL(nn.Module):
         """MLM cross-entropy on masked tokens + L1 on the masked entries of masked frames."""
         losses, text = {}, None
         mlm = "mlm_labels" in batch and self.cfg.modality != "audio"
-        if mlm and "text_states" in batch:
-            raise ValueError("MLM needs the language stream to run on masked tokens; frozen text states cannot learn it")
         if mlm or self.cfg.cross_attention:  # the audio-only model never runs the language stream
             text = self.text_states(batch["mlm_input_ids"], batch["attention_mask"], batch.get("text_states"))
         if mlm:

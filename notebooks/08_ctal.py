@@ -219,7 +219,8 @@ base = CTALConfig(audio_dim=160 * P.frame_stack, hidden=P.hidden, layers=P.layer
 # A frozen stream (freeze_text) learns at rate 0 and cannot learn MLM; its states are computed once, over
 # every text a model below reads (the real clips' transcripts too).
 pre = train.CTALPretrainConfig(steps=P.pretrain_steps, batch_size=P.batch_size, lr=P.pretrain_lr, seed=P.seed,
-                             text_lr=0.0 if P.freeze_text else P.pretrain_text_lr, mlm=not P.freeze_text)
+                             text_lr=0.0 if P.freeze_text else P.pretrain_text_lr, mlm=not P.freeze_text,
+                             crop_steps=P.pretrain_crop)
 real = data.real_speakers()
 t0 = time.perf_counter()
 states = (text.frozen_states(tm.encoder, tokenizer, [t for ds in [*sets.values(), real] if ds is not None
@@ -239,8 +240,11 @@ print(f"{count_parameters(train.CTAL(base)):,} parameters; tokenizer {len(tokeni
 # the pre-training objective is the masked-frame L1 alone, the text entering through cross-attention;
 # with `freeze_text: false` CTAL's MLM on the transcripts is added. Batches are cut from epochs of the
 # pre-training set, each sorted by length in runs of four batches, so that a batch pads to its own
-# length (drawn at random, a batch pads to nearly the longest utterance: the line under the loss curves
-# gives both).
+# length (drawn at random, a batch pads to nearly the longest utterance). With `pretrain_crop`, each
+# utterance is cut to a window of that many steps at a random start, and the window keeps its
+# positions in the utterance: on a CPU a step costs in proportion to the padded length, and a window
+# still holds a masked span with context on both sides. Reconstruction below is measured on whole
+# utterances. The line under the loss curves gives the padded lengths.
 # The bidirectional and causal models are pre-trained with each seed of `recon_seeds`, so that their
 # difference can be set against the difference between two runs of the same model.
 # :::
@@ -252,7 +256,10 @@ print(f"{count_parameters(train.CTAL(base)):,} parameters; tokenizer {len(tokeni
 # 音声のみのベースライン用）。言語ストリームを凍結しているので事前学習の目的関数はマスクフレームの L1 だけで，
 # テキストはクロスアテンションから入ります（`freeze_text: false` では書き起こしに対する CTAL の MLM が加わります）。
 # バッチは事前学習データのエポックから切り出し，四バッチ分ずつ長さで並べるので，各バッチは自分の長さまでしか
-# パディングしません（ランダムに引くと，バッチはほぼ最長の発話までパディングされます。損失曲線の下の行に両方を示します）。
+# パディングしません（ランダムに引くと，バッチはほぼ最長の発話までパディングされます）。`pretrain_crop` を指定すると，
+# 各発話をランダムな開始位置からその長さの窓に切り出し，窓は発話内での位置を保ちます。CPU では 1 ステップの計算量が
+# パディング後の長さに比例し，窓の中にもマスク区間とその両側の文脈が収まるからです。下の復元は発話全体で測ります。
+# パディング後の長さは損失曲線の下の行に示します。
 # 双方向と因果マスクのモデルは `recon_seeds` の各シードで事前学習し，両者の差を
 # 同じモデルの二回の学習の差と比べられるようにします。
 # :::
@@ -273,11 +280,16 @@ by_seed["audio", P.recon_seeds[0]], logs["audio"] = train.pretrain(
 pretrained = {name: by_seed[name, P.recon_seeds[0]] for name in ("ctal", "causal", "audio")}
 timings["pre-training"] = time.perf_counter() - t0
 book.show_figure(lambda lang: figures.loss_curves(logs, lang), name="ctal-pretraining-loss")
-pad = train.padded_lengths([min(len(f) // P.frame_stack, P.max_steps) for f in sets["pretrain"].features], P.batch_size)
-book.show_text(en=f"Audio steps per batch row: {pad['pooled']:.0f} with length-pooled batches, {pad['random']:.0f} with "
-                  f"batches drawn at random (mean utterance {pad['utterance']:.0f}).",
-               ja=f"バッチ 1 行あたりの音声ステップ数：長さでまとめたバッチで {pad['pooled']:.0f}，ランダムに引いたバッチで "
-                  f"{pad['random']:.0f}（発話の平均 {pad['utterance']:.0f}）。")
+lengths = [min(len(f) // P.frame_stack, P.max_steps) for f in sets["pretrain"].features]
+pad = train.padded_lengths(lengths, P.batch_size)
+cropped = train.padded_lengths([min(n, P.pretrain_crop or n) for n in lengths], P.batch_size)["pooled"]
+window = ((f"windows of at most {P.pretrain_crop} steps", f"最大 {P.pretrain_crop} ステップの窓") if P.pretrain_crop
+          else ("whole utterances", "発話全体"))
+book.show_text(en=f"Audio steps per batch row: {cropped:.0f} in pre-training ({window[0]}); whole utterances would pad "
+                  f"to {pad['pooled']:.0f} with length-pooled batches and {pad['random']:.0f} with batches drawn at random (mean utterance {pad['utterance']:.0f}).",
+               ja=f"バッチ 1 行あたりの音声ステップ数：事前学習では {cropped:.0f}（{window[1]}）。"
+                  f"発話全体なら，長さでまとめたバッチで {pad['pooled']:.0f}，ランダムに引いたバッチで "
+                  f"{pad['random']:.0f} までパディングされます（発話の平均 {pad['utterance']:.0f}）。")
 
 # %% [markdown]
 # :::{lang} en
@@ -285,22 +297,22 @@ book.show_text(en=f"Audio steps per batch row: {pad['pooled']:.0f} with length-p
 # A masked-frame L1 means little alone. Beside each model stand two predictors that learn nothing and
 # read only the unmasked frames of the same utterance: its mean frame, and a straight line across each
 # masked span between the frames on either side. Every row is measured on the same masked spans (one
-# draw of masks, shared). A model that does not beat the better of the two has learned less about the
+# draw of masks, shared) of the emotion and sentiment utterances, whose texts pre-training never read. A model that does not beat the better of the two has learned less about the
 # frames than the utterance's average or their continuity alone gives away.
 # :::
 #
 # :::{lang} ja
 # ## 自明な予測と比べた復元
 # マスクフレーム L1 だけでは意味が読めません。各モデルの横に，何も学習せず同じ発話の非マスクフレームだけを読む
-# 二つの予測を置きます：発話の平均フレームと，各マスク区間の両側のフレームを結ぶ直線です。すべての行は同じマスク区間
-# （一度だけ引いて共有したマスク）で測ります。良い方に勝てないモデルは，発話の平均やフレームの連続性だけで
-# 分かること以上を学んでいません。
+# 二つの予測を置きます：発話の平均フレームと，各マスク区間の両側のフレームを結ぶ直線です。すべての行は，事前学習が
+# 一度も読んでいないテキストの発話（感情分類と感情極性のデータ）の同じマスク区間（一度だけ引いて共有したマスク）で
+# 測ります。良い方に勝てないモデルは，発話の平均やフレームの連続性だけで分かること以上を学んでいません。
 # :::
 
 # %%
 scores = {seed: train.reconstruction_scores({name: by_seed[name, seed] for name in ("ctal", "causal")}
                                             | ({"audio": pretrained["audio"]} if seed == P.recon_seeds[0] else {}),
-                                            sets["emotion"], tokenizer, audio, device=device)
+                                            [sets["emotion"], sets["sentiment"]], tokenizer, audio, device=device)
           for seed in P.recon_seeds}
 l1 = pd.DataFrame({seed: train.mean_l1(sc) for seed, sc in scores.items()})
 first = scores[P.recon_seeds[0]]

@@ -368,6 +368,10 @@ def test_trivial_predictors_scored_on_the_models_masked_spans(tmp_path, monkeypa
     assert l1["m"] == pytest.approx(train.reconstruction_l1(model, ds, tok.tokenizer, audio, seed=5, batch_size=8))
     ratio, lo, hi = train.bootstrap_ratio(sc, "m", "interpolation", draws=200)
     assert lo <= ratio <= hi
+    both = train.reconstruction_scores({"m": model}, [ds, ds], tok.tokenizer, audio, seed=5, batch_size=8)
+    assert len(both) == 2 * len(ds)  # several sets: their utterances one after another, the first as alone
+    pd.testing.assert_frame_equal(both.iloc[:len(ds)], sc)
+    assert both.entries.iloc[len(ds):].tolist() != counts  # the next set gets its own draw of masks
 
 
 # ---- GE2E --------------------------------------------------------------------------------------
@@ -434,3 +438,42 @@ def test_frozen_text_states_equal_the_stream_run_and_keep_it_unchanged(tmp_path,
     tuned = tasks.finetune(model, ds, y, "ce", 4, tm.tokenizer, frozen, audio, states=states)
     assert text.weights_hash(tuned.ctal.language) == tm.weights  # the stream did not move
     assert text.weights_hash(tuned.ctal.audio) != text.weights_hash(model.audio)  # the rest did
+
+
+def test_cropped_windows_keep_their_frames_and_positions(tmp_path, monkeypatch):
+    ds, tok, base, audio, _ = _tiny_task_setup(tmp_path, monkeypatch)
+    rng = np.random.default_rng(3)
+    b = train.collate(ds, range(8), tok.tokenizer, audio, max_text_len=base.max_text_len, rng=rng, crop=6)
+    assert b["frames"].shape[1] == 6 and b["frame_mask"].all()  # every utterance here is longer than the window
+    for row, start in enumerate(b["frame_start"].tolist()):
+        whole = train.stack_frames(ds.features[row], audio.frame_stack)[:audio.max_steps]
+        assert 0 <= start <= len(whole) - 6
+        np.testing.assert_array_equal(b["frames"][row].numpy(), whole[start:start + 6])
+    assert len(set(b["frame_start"].tolist())) > 1  # random starts, not one offset for all
+    # the window's positions are its positions in the utterance: the stream at offset s equals the whole
+    # utterance's run restricted to that window (self-attention sees only the window, so use one layer's
+    # input: the projected frames plus their position embeddings)
+    model = train.build(replace(base, modality="audio", cross_attention=False), tok, seed=0).eval()
+    stream, start = model.audio, b["frame_start"][:1]
+    whole = torch.from_numpy(train.stack_frames(ds.features[0], audio.frame_stack)[:audio.max_steps])[None]
+    embed = lambda x, pos: stream.norm(stream.proj(x) + stream.pos(pos))
+    s = int(start)
+    torch.testing.assert_close(embed(b["frames"][:1], torch.arange(6) + s),
+                               embed(whole, torch.arange(whole.shape[1]))[:, s:s + 6])
+    with torch.no_grad():
+        out = stream(b["frames"][:1], b["frame_mask"][:1], start=start)
+        assert out.shape == (1, 6, base.hidden)
+        with pytest.raises(ValueError, match="max_audio_len"):
+            stream(b["frames"][:1], b["frame_mask"][:1], start=torch.tensor([base.max_audio_len - 3]))
+    with pytest.raises(ValueError, match="rng"):
+        train.collate(ds, range(8), tok.tokenizer, audio, crop=6)
+
+
+def test_pretraining_on_windows_too_short_for_a_span_is_refused(tmp_path, monkeypatch):
+    ds, tok, base, audio, _ = _tiny_task_setup(tmp_path, monkeypatch)
+    settings = train.CTALPretrainConfig(steps=2, batch_size=8, mlm=False, crop_steps=2 * audio.mask_span[1] - 1)
+    with pytest.raises(ValueError, match="crop_steps"):
+        train.pretrain(base, ds, tok, settings, audio, progress=False)
+    model, log = train.pretrain(base, ds, tok, replace(settings, crop_steps=2 * audio.mask_span[1]), audio,
+                                progress=False)
+    assert len(log) == 2 and np.isfinite(log.mam).all()

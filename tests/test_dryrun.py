@@ -28,6 +28,7 @@ def test_rule_cuts_steps_checkpoints_and_sizes_but_keeps_shapes_and_lists(dry):
     assert we.corpus_words == params.SIZE_FLOORS["corpus_words"]  # None ("all") becomes the floor
     assert full["kobayashi"].model == "bert-base-uncased" and full["kobayashi"].fallback_model == "all-MiniLM-L6-v2"
     assert full["ctal"].max_steps == 512  # frames per utterance: a shape, not a training step
+    assert (full["ctal"].speakers, full["ctal"].heldout_speakers, full["ctal"].cv_folds) == (10, 4, 5)  # folds kept
 
 
 def test_rule_never_raises_a_value_and_keeps_checkpoints_inside_their_run(dry):

@@ -42,6 +42,7 @@ def test_bad_type_is_named():
     ("small_models", "dropout", -0.1, "between 0 and 1"),
     ("small_models", "lr", 0.0, "above 0"),
     ("small_models", "steps", 0, "at least 1"),
+    ("ctal", "pretrain_crop", -1, "must not be negative"),
     ("sinha", "variants", [], "at least one entry"),
     ("sinha", "finetune_seeds", ["0"], "int values"),
     ("small_models", "checkpoint_steps", [5000], r"\[5000\] outside 1..1200"),
@@ -53,6 +54,10 @@ def test_out_of_range_values_stop_with_the_valid_range(section, name, value, mes
 
 def test_lists_that_switch_a_part_off_may_be_empty():
     assert parameters("kobayashi", {"profile": "quick", "book_models": []}).book_models == []
+
+
+def test_counts_that_switch_a_part_off_may_be_zero():
+    assert parameters("ctal", {"profile": "quick", "pretrain_crop": 0}).pretrain_crop == 0
 
 
 def test_bounds_the_profile_cannot_know_are_checked_against_the_model():

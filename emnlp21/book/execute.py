@@ -11,8 +11,9 @@ with ``execution.threads`` torch threads (:class:`.params.Execution`); chapters 
 model or score wait for each other at the cache (:func:`.cache.build_lock`), so nothing is built twice.
 
 A dry run (``dry_run=True``; the rule that cuts the work is in :mod:`.params`) writes its notebooks,
-claims, figures and artefact cache under ``_build/dryrun/`` instead, so it never overwrites the
-book's results nor is shown as them.
+claims and figures under ``_build/dryrun/`` and its artefacts under ``dryrun/`` of the user's cache
+instead, so it never overwrites the book's results nor is shown as them (and a second clone, or the
+next CI run, finds its trained miniatures).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from .paths import build_dir, cache_dir, claims_dir, project_root
 from .runtime import machine_description
 
 CHAPTERS = "book/chapters"
-DRY_RUN_DIR = "dryrun"  # under _build/
+DRY_RUN_DIR = "dryrun"  # under _build/ (notebooks, claims, figures) and the user's cache (artefacts)
 KEY_FIELD = "emnlp21_execution_key"
 
 
@@ -193,16 +194,18 @@ def section_of(name: str) -> str:
 
 
 def dry_run_environment() -> Path:
-    """Switch this process (and the kernels it starts, which inherit it) to a dry run: the flag, and
-    claims, figures and the artefact cache under ``_build/dryrun/``. The corpora are inputs fetched
-    with apt: the user's cache is linked in. Hub models are not reachable offline: the profiles'
+    """Switch this process (and the kernels it starts, which inherit it) to a dry run: the flag, claims
+    and figures under ``_build/dryrun/``, the artefact cache under ``dryrun/`` of the user's cache (its
+    own root: never mixed with the book's artefacts). The corpora are inputs fetched with apt: the
+    user's cache is linked in. Hub models are not reachable offline: the profiles'
     fallbacks are taken. Returns the dry run's folder."""
     folder = build_dir(DRY_RUN_DIR)
     user_corpora = cache_dir("corpora")  # before the cache moves
     os.environ[DRY_RUN_ENV] = "1"
     os.environ["EMNLP21_CLAIMS"] = str(folder / "claims")
     os.environ["EMNLP21_FIGURES"] = str(folder / "figures")
-    os.environ.setdefault("EMNLP21_CACHE", str(folder / "cache"))
+    if cache_dir().name != DRY_RUN_DIR:  # once: a second call keeps the dry run's cache
+        os.environ["EMNLP21_CACHE"] = str(cache_dir(DRY_RUN_DIR))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     corpora = cache_dir("corpora").parent / "corpora"

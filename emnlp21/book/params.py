@@ -46,6 +46,8 @@ FRACTIONS = {"dropout", "grammar_dropout", "warmup", "mask_rate", "jitter", "min
 # Lists that may be empty (an empty list switches the thing off); every other list needs an entry.
 MAY_BE_EMPTY = {"book_models", "checkpoint_steps", "grammar_checkpoint_steps", "grammar_agreement_checkpoints",
                 "shuffled_finetune_variants"}
+# Counts for which 0 switches the thing off (every other count whose default is positive needs at least 1).
+MAY_BE_ZERO = {"pretrain_crop"}
 # Checkpoint lists and the run they are taken from: each step must lie in 1..that run's steps.
 CHECKPOINTS = {"checkpoint_steps": "steps", "grammar_checkpoint_steps": "grammar_steps",
                "grammar_agreement_checkpoints": "grammar_agreement_steps"}
@@ -61,6 +63,7 @@ SIZE_FLOORS = {
     "n_train": 40, "n_eval": 40, "n_pairs": 16, "bootstrap": 20, "leak_sentences": 200, "pll_sentences": 8,
     "grammar_sentences": 2000, "grammar_probe_items": 20, "grammar_mri_inits": 2, "heldout_sentences": 500,
     "pretrain_utterances": 16, "emotion_utterances": 40, "sentiment_utterances": 40,
+    "speakers": 10, "heldout_speakers": 4,  # CTAL: two per emotion fold (full: 5 folds); EER needs pairs of both kinds
     "batch_size": 4, "grammar_batch_size": 4,
 }
 # Names a Jupyter kernel defines by itself; never parameters.
@@ -198,14 +201,15 @@ def _check_value(section: str, name: str, value: Any, default: Any) -> Any:
 
 def _check_range(where: str, name: str, value: Any, default: Any) -> None:
     """The ranges a profile's defaults imply: shares in [0, 1], learning rates above 0, counts whose
-    default is positive at least 1, other numbers not negative, lists not empty (but MAY_BE_EMPTY)."""
+    default is positive at least 1 (0 too where MAY_BE_ZERO), other numbers not negative, lists not empty
+    (but MAY_BE_EMPTY)."""
     if isinstance(value, bool):
         return
     if name in FRACTIONS and not 0 <= value <= 1:
         raise ParameterError(f"{where} is a share and must be between 0 and 1, not {value!r}.")
     if (name == "lr" or name.endswith("_lr")) and not value > 0:
         raise ParameterError(f"{where} is a learning rate and must be above 0, not {value!r}.")
-    if isinstance(value, int) and default > 0 and value < 1:
+    if isinstance(value, int) and default > 0 and value < 1 and name not in MAY_BE_ZERO:
         raise ParameterError(f"{where} is a count and must be at least 1, not {value!r}.")
     if isinstance(value, (int, float)) and default >= 0 and value < 0:
         raise ParameterError(f"{where} must not be negative, not {value!r}.")

@@ -106,11 +106,16 @@ class AudioStream(nn.Module):
         self.drop = nn.Dropout(cfg.dropout)
         self.layers = nn.ModuleList(AudioLayer(cfg) for _ in range(cfg.layers))
 
-    def forward(self, frames, frame_mask, text=None, text_mask=None):
+    def forward(self, frames, frame_mask, text=None, text_mask=None, start=None):
+        """``start``: (batch,) the first step's position in its utterance, for cropped windows (else 0)."""
         T = frames.shape[1]
-        if T > self.cfg.max_audio_len:
-            raise ValueError(f"{T} audio steps exceed max_audio_len={self.cfg.max_audio_len}; crop or stack frames.")
-        x = self.drop(self.norm(self.proj(frames) + self.pos(torch.arange(T, device=frames.device))))
+        positions = torch.arange(T, device=frames.device)
+        if start is not None:
+            positions = positions + start.unsqueeze(1)
+        if int(positions.max()) >= self.cfg.max_audio_len:
+            raise ValueError(f"audio positions up to {int(positions.max())} exceed max_audio_len={self.cfg.max_audio_len}; "
+                             "crop or stack frames.")
+        x = self.drop(self.norm(self.proj(frames) + self.pos(positions)))
         causal = (torch.triu(torch.ones(T, T, dtype=torch.bool, device=frames.device), diagonal=1)
                   if self.cfg.causal_audio else None)
         pad, text_pad = ~frame_mask.bool(), (None if text_mask is None else ~text_mask.bool())
@@ -210,7 +215,7 @@ class CTAL(nn.Module):
             losses["mlm"] = F.cross_entropy(self.mlm_head(text[where]), batch["mlm_labels"][where])
         memory = text if self.cfg.cross_attention else None
         audio = self.audio(batch["masked_frames"], batch["frame_mask"], memory,
-                           batch["attention_mask"] if memory is not None else None)
+                           batch["attention_mask"] if memory is not None else None, batch.get("frame_start"))
         recon = self.mam_head(audio)
         sel = batch["mam_mask"].unsqueeze(-1).expand_as(recon)
         losses["mam"] = F.l1_loss(recon[sel], batch["frames"][sel])

@@ -61,10 +61,19 @@ class AudioConfig:
 
 
 def collate(ds: SpeechSet, idx, tokenizer, audio: AudioConfig, *, max_text_len: int = 48,
-            rng: np.random.Generator | None = None, states: TextStates | None = None) -> dict[str, torch.Tensor]:
+            rng: np.random.Generator | None = None, states: TextStates | None = None,
+            crop: int = 0) -> dict[str, torch.Tensor]:
     """A padded batch; with ``rng`` also the MAM corruption (80 % zero / 10 % random frame / 10 % kept);
-    with ``states`` (a frozen language stream) also its precomputed ``text_states``."""
+    with ``states`` (a frozen language stream) also its precomputed ``text_states``; with ``crop`` (and
+    ``rng``) each utterance longer than ``crop`` steps cut to a window at a random start, kept in
+    ``frame_start`` so that the window keeps its positions in the utterance."""
     feats = [stack_frames(ds.features[i], audio.frame_stack)[:audio.max_steps] for i in idx]
+    start = np.zeros(len(feats), np.int64)
+    if crop:
+        if rng is None:
+            raise ValueError("cropping draws each window's start: pass rng")
+        start = np.array([rng.integers(len(f) - crop + 1) if len(f) > crop else 0 for f in feats])
+        feats = [f[s:s + crop] for f, s in zip(feats, start)]
     T, D = max(len(f) for f in feats), feats[0].shape[1]
     frames = np.zeros((len(feats), T, D), np.float32)
     frame_mask = np.zeros((len(feats), T), bool)
@@ -76,6 +85,8 @@ def collate(ds: SpeechSet, idx, tokenizer, audio: AudioConfig, *, max_text_len: 
              "frames": torch.from_numpy(frames), "frame_mask": torch.from_numpy(frame_mask)}
     if states is not None:
         batch["text_states"] = states.batch([ds.table.text[i] for i in idx], enc["attention_mask"])
+    if crop:
+        batch["frame_start"] = torch.from_numpy(start)
     if rng is not None:
         masked, mam = frames.copy(), np.zeros_like(frame_mask)
         for b, f in enumerate(feats):
@@ -130,6 +141,7 @@ class CTALPretrainConfig:
     weight_decay: float = 0.01
     seed: int = 0
     mlm: bool = True  # False: masked acoustic modelling only (the audio-only baseline)
+    crop_steps: int = 0  # pre-train on windows of this many model steps at random starts (0: whole utterances)
     text_lr: float | None = None  # the language stream's learning rate (a pre-trained one needs less); None = lr
 
 
@@ -174,6 +186,10 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, text: TextModel, settings: CTALPret
     from safetensors.torch import save_model
     from transformers import get_linear_schedule_with_warmup
 
+    if settings.crop_steps and settings.crop_steps < 2 * audio.mask_span[1]:
+        raise ValueError(f"crop_steps {settings.crop_steps} leaves a window too short to mask a span of up to "
+                         f"{audio.mask_span[1]} steps with context around it: use 0 (whole utterances) or at least "
+                         f"{2 * audio.mask_span[1]}")
     device = torch.device(device)
     tokenizer = text.tokenizer
     key = _key(cfg, settings, audio, ds, tokenizer)
@@ -197,7 +213,8 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, text: TextModel, settings: CTALPret
     draws = endless_batches(len(ds), settings.batch_size, rng, [len(f) for f in ds.features])
     for step in tqdm(range(1, settings.steps + 1), desc="pre-train CTAL", disable=not progress):
         idx = next(draws)
-        batch = collate(ds, idx, tokenizer, audio, max_text_len=cfg.max_text_len, rng=rng, states=states)
+        batch = collate(ds, idx, tokenizer, audio, max_text_len=cfg.max_text_len, rng=rng, states=states,
+                        crop=settings.crop_steps)
         tb = mlm.make_batch(batch["input_ids"], special_mask(batch["input_ids"], tokenizer), tokenizer, gen)
         batch["mlm_input_ids"] = tb.input_ids if settings.mlm else batch["input_ids"]
         if settings.mlm:
@@ -250,11 +267,16 @@ def trivial_predictions(batch: dict) -> dict[str, torch.Tensor]:
 
 
 @torch.no_grad()
-def reconstruction_scores(models: dict[str, CTAL], ds: SpeechSet, tokenizer, audio: AudioConfig = AudioConfig(),
-                          *, seed: int = 1, batch_size: int = 32, device="cpu") -> pd.DataFrame:
-    """Per utterance, the summed absolute error on masked entries of each model and of the trivial
-    predictors (:func:`trivial_predictions`), and the number of masked entries: every column is
-    measured on the same masks, drawn once from ``seed``. Mean L1 = column sum / ``entries`` sum."""
+def reconstruction_scores(models: dict[str, CTAL], ds: SpeechSet | list[SpeechSet], tokenizer,
+                          audio: AudioConfig = AudioConfig(), *, seed: int = 1, batch_size: int = 32,
+                          device="cpu") -> pd.DataFrame:
+    """Per utterance of ``ds`` (one set, or several one after another), the summed absolute error on
+    masked entries of each model and of the trivial predictors (:func:`trivial_predictions`), and the
+    number of masked entries: every column is measured on the same masks, drawn once from ``seed``.
+    Mean L1 = column sum / ``entries`` sum."""
+    if isinstance(ds, list):
+        return pd.concat([reconstruction_scores(models, d, tokenizer, audio, seed=seed + i, batch_size=batch_size,
+                                                device=device) for i, d in enumerate(ds)], ignore_index=True)
     rng = np.random.default_rng(seed)
     max_len = min(m.cfg.max_text_len for m in models.values())
     rows = []

@@ -463,10 +463,10 @@ else:
     book.show_figure(lambda lang: figures.masked_reconstruction(pretrained["ctal"], clips, tokenizer, audio, lang,
                                                               device=device), name="ctal-real-clip")
     book.show_text(en=f"Masked-frame L1 on the {len(clips)} real clips: **{real_l1['ctal']:.3f}** (mean frame "
-                      f"{real_l1['mean frame']:.3f}, interpolation {real_l1['interpolation']:.3f}; synthetic emotion "
-                      f"set: {l1.loc['ctal', P.recon_seeds[0]]:.3f}).",
+                      f"{real_l1['mean frame']:.3f}, interpolation {real_l1['interpolation']:.3f}; synthetic emotion and "
+                      f"sentiment sets: {l1.loc['ctal', P.recon_seeds[0]]:.3f}).",
                    ja=f"実録音 {len(clips)} 件でのマスクフレーム L1：**{real_l1['ctal']:.3f}**（平均フレーム "
-                      f"{real_l1['mean frame']:.3f}，線形補間 {real_l1['interpolation']:.3f}。合成の感情データ："
+                      f"{real_l1['mean frame']:.3f}，線形補間 {real_l1['interpolation']:.3f}。合成の感情分類・感情極性データ："
                       f"{l1.loc['ctal', P.recon_seeds[0]]:.3f}）。")
 
 # %% [markdown]

@@ -477,3 +477,16 @@ def test_pretraining_on_windows_too_short_for_a_span_is_refused(tmp_path, monkey
     model, log = train.pretrain(base, ds, tok, replace(settings, crop_steps=2 * audio.mask_span[1]), audio,
                                 progress=False)
     assert len(log) == 2 and np.isfinite(log.mam).all()
+
+
+@needs_tts
+def test_features_are_bit_identical_whatever_blas_threads_the_caller_has():
+    from threadpoolctl import threadpool_limits
+
+    speakers = synth.make_speakers(3, 0)
+    jobs = [(f"{TEXT} number {i}", speakers[i % 3], synth.Prosody()) for i in range(6)]
+    runs = []
+    for threads in (1, 2):
+        with threadpool_limits(threads, user_api="blas"):
+            runs.append(data.synthesise_features(jobs, features.FeatureConfig(), progress=False))
+    assert all(np.array_equal(a, b) for a, b in zip(*runs))

@@ -49,12 +49,15 @@ def seed_everything(seed: int) -> None:
 
 
 def use_threads(threads: int) -> None:
-    """Torch's intra-op threads (0: leave torch's default). The profile fixes them because the
-    numbers depend on them."""
+    """Torch's intra-op threads and those of NumPy's BLAS and OpenMP (0: leave their defaults). The
+    profile fixes them because the numbers depend on them; a notebook run alone thus computes what the
+    book's executor, which sets them in the kernel's environment (``execute.thread_environment``), does."""
     import torch
+    from threadpoolctl import threadpool_limits
 
     if threads:
         torch.set_num_threads(threads)
+        threadpool_limits(threads)
 
 
 def setup(section: str, namespace):

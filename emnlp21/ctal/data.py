@@ -48,10 +48,10 @@ import pandas as pd
 from ..book.cache import digest, read_or_build
 from ..book.paths import cache_dir
 from ..book.progress import progress as tqdm
-from .features import FeatureConfig, Normaliser, extract, load_audio, per_utterance
+from .features import FeatureConfig, Normaliser, extract, load_audio, one_blas_thread, per_utterance
 from .synth import Prosody, Speaker, engine_versions, make_speakers, require_engines, synthesise
 
-DATA_VERSION = "ctal-data-2"
+DATA_VERSION = "ctal-data-3"  # 3: features on one BLAS thread (bit-identical wherever computed)
 EMOTIONS = ("angry", "happy", "neutral", "sad")
 # Relative to the speaker's neutral reading (see the module docstring for the design).
 AROUSAL_PROSODY = {
@@ -251,8 +251,16 @@ def utterance_features(text: str, speaker: Speaker, prosody: Prosody, fcfg: Feat
     return extract(synthesise(text, speaker, prosody), fcfg)
 
 
+def synthesise_features(jobs, fcfg: FeatureConfig, *, desc: str = "synthesise", progress: bool = True) -> list[np.ndarray]:
+    """Features of (text, speaker, prosody) jobs, in threads (the work is in subprocesses and C code),
+    each on one BLAS thread (:func:`.features.one_blas_thread`: bit-identical wherever computed)."""
+    with one_blas_thread(), ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        it = pool.map(lambda j: utterance_features(*j, fcfg), jobs)
+        return list(tqdm(it, total=len(jobs), desc=desc, unit="utterance", disable=not progress))
+
+
 def featurise(name: str, table: pd.DataFrame, cfg: DataConfig, *, progress: bool = True) -> SpeechSet:
-    """Synthesise and extract features for every row (threads: the work is in subprocesses and C code)."""
+    """Synthesise and extract features for every row (:func:`synthesise_features`), cached."""
     key = _set_key(name, table, cfg, engine_versions())
 
     def load(path) -> list[np.ndarray]:
@@ -262,11 +270,8 @@ def featurise(name: str, table: pd.DataFrame, cfg: DataConfig, *, progress: bool
         return feats
 
     def synthesise_all() -> list[np.ndarray]:
-        jobs = list(zip(table.text, table._speaker, table._prosody))
-        with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-            it = pool.map(lambda j: utterance_features(*j, cfg.features), jobs)
-            return list(tqdm(it, total=len(jobs), desc=f"synthesise {name}", unit="utterance",
-                             disable=not progress))
+        return synthesise_features(list(zip(table.text, table._speaker, table._prosody)), cfg.features,
+                                   desc=f"synthesise {name}", progress=progress)
 
     feats, _ = read_or_build(cache_dir("ctal", "features") / f"{name}-{key}.npz", load=load, build=synthesise_all,
                              dump=_dump_npz)
@@ -330,7 +335,8 @@ def real_clips(folder: str = REAL_CLIPS, cfg: FeatureConfig = FeatureConfig(), *
         if m and (root / f"{m.group(2)}.wav").is_file():
             rows.append({"text": m.group(1), "speaker": speaker, "file": str(root / f"{m.group(2)}.wav")})
     table = pd.DataFrame(rows)
-    feats = [extract(load_audio(f, cfg), cfg) for f in table.file]
+    with one_blas_thread():
+        feats = [extract(load_audio(f, cfg), cfg) for f in table.file]
     return SpeechSet("real", table, feats, f"real-{speaker}")
 
 

@@ -43,6 +43,15 @@ class FeatureConfig:
         return asdict(self)
 
 
+def one_blas_thread():
+    """A context in which NumPy's BLAS runs on one thread. With more, the mel filterbank's sums are
+    split by how many threads happen to be free, and one utterance gets features that differ in the
+    last bit, hence other cache keys and other numbers downstream, depending on who computed them."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
+
+
 def log_mel(y: np.ndarray, cfg: FeatureConfig = FeatureConfig()) -> np.ndarray:
     """(n_mels, frames) log mel power spectrogram."""
     import librosa

@@ -22,7 +22,7 @@ check: venv
 # proves every chapter runs end to end before a GPU is paid for (tests/test_dryrun.py: every chapter of
 # _toc.yml runs to its end and writes claims marked as a dry run). Its numbers mean nothing.
 dryrun: venv system
-	$(PY) -m pytest -q -m dryrun tests/test_dryrun.py
+	$(PY) -m pytest -q -s -m dryrun tests/test_dryrun.py
 
 execute: venv system
 	$(PY) -m emnlp21.book execute --profile $(PROFILE)

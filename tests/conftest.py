@@ -3,11 +3,17 @@ user's cache or the book's _build (a test may still point them elsewhere itself)
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from emnlp21.book.paths import cache_dir
+
+
+# The environment as the user started pytest, before the fixtures below point it at temporary folders:
+# what a test that runs one of the book's own targets (the dry run) hands to it.
+USER_ENVIRONMENT = {k: v for k, v in os.environ.items()}
 
 
 @pytest.fixture(scope="session")

@@ -463,17 +463,17 @@ def test_cropped_windows_keep_their_frames_and_positions(tmp_path, monkeypatch):
     with torch.no_grad():
         out = stream(b["frames"][:1], b["frame_mask"][:1], start=start)
         assert out.shape == (1, 6, base.hidden)
-        with pytest.raises(ValueError, match="max_audio_len"):
-            stream(b["frames"][:1], b["frame_mask"][:1], start=torch.tensor([base.max_audio_len - 3]))
     with pytest.raises(ValueError, match="rng"):
         train.collate(ds, range(8), tok.tokenizer, audio, crop=6)
 
 
-def test_pretraining_on_windows_too_short_for_a_span_is_refused(tmp_path, monkeypatch):
+def test_pretraining_refuses_windows_too_short_for_a_span_or_beyond_the_positions(tmp_path, monkeypatch):
     ds, tok, base, audio, _ = _tiny_task_setup(tmp_path, monkeypatch)
     settings = train.CTALPretrainConfig(steps=2, batch_size=8, mlm=False, crop_steps=2 * audio.mask_span[1] - 1)
     with pytest.raises(ValueError, match="crop_steps"):
         train.pretrain(base, ds, tok, settings, audio, progress=False)
+    with pytest.raises(ValueError, match="max_audio_len"):  # windows would reach positions the stream lacks
+        train.pretrain(replace(base, max_audio_len=audio.max_steps - 1), ds, tok, settings, audio, progress=False)
     model, log = train.pretrain(base, ds, tok, replace(settings, crop_steps=2 * audio.mask_span[1]), audio,
                                 progress=False)
     assert len(log) == 2 and np.isfinite(log.mam).all()

@@ -109,12 +109,11 @@ class AudioStream(nn.Module):
     def forward(self, frames, frame_mask, text=None, text_mask=None, start=None):
         """``start``: (batch,) the first step's position in its utterance, for cropped windows (else 0)."""
         T = frames.shape[1]
+        if T > self.cfg.max_audio_len:
+            raise ValueError(f"{T} audio steps exceed max_audio_len={self.cfg.max_audio_len}; crop or stack frames.")
         positions = torch.arange(T, device=frames.device)
-        if start is not None:
+        if start is not None:  # windows inside the first max_steps steps (collate); no host sync here
             positions = positions + start.unsqueeze(1)
-        if int(positions.max()) >= self.cfg.max_audio_len:
-            raise ValueError(f"audio positions up to {int(positions.max())} exceed max_audio_len={self.cfg.max_audio_len}; "
-                             "crop or stack frames.")
         x = self.drop(self.norm(self.proj(frames) + self.pos(positions)))
         causal = (torch.triu(torch.ones(T, T, dtype=torch.bool, device=frames.device), diagonal=1)
                   if self.cfg.causal_audio else None)

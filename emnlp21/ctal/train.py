@@ -186,6 +186,9 @@ def pretrain(cfg: CTALConfig, ds: SpeechSet, text: TextModel, settings: CTALPret
     from safetensors.torch import save_model
     from transformers import get_linear_schedule_with_warmup
 
+    if audio.max_steps > cfg.max_audio_len:
+        raise ValueError(f"utterances of up to {audio.max_steps} steps need max_audio_len >= {audio.max_steps} "
+                         f"(the audio stream has {cfg.max_audio_len} positions)")
     if settings.crop_steps and settings.crop_steps < 2 * audio.mask_span[1]:
         raise ValueError(f"crop_steps {settings.crop_steps} leaves a window too short to mask a span of up to "
                          f"{audio.mask_span[1]} steps with context around it: use 0 (whole utterances) or at least "

@@ -286,7 +286,8 @@ cropped = train.padded_lengths([min(n, P.pretrain_crop or n) for n in lengths], 
 window = ((f"windows of at most {P.pretrain_crop} steps", f"最大 {P.pretrain_crop} ステップの窓") if P.pretrain_crop
           else ("whole utterances", "発話全体"))
 book.show_text(en=f"Audio steps per batch row: {cropped:.0f} in pre-training ({window[0]}); whole utterances would pad "
-                  f"to {pad['pooled']:.0f} with length-pooled batches and {pad['random']:.0f} with batches drawn at random (mean utterance {pad['utterance']:.0f}).",
+                  f"to {pad['pooled']:.0f} with length-pooled batches and {pad['random']:.0f} with batches drawn at "
+                  f"random (mean utterance {pad['utterance']:.0f}).",
                ja=f"バッチ 1 行あたりの音声ステップ数：事前学習では {cropped:.0f}（{window[1]}）。"
                   f"発話全体なら，長さでまとめたバッチで {pad['pooled']:.0f}，ランダムに引いたバッチで "
                   f"{pad['random']:.0f} までパディングされます（発話の平均 {pad['utterance']:.0f}）。")
@@ -297,8 +298,9 @@ book.show_text(en=f"Audio steps per batch row: {cropped:.0f} in pre-training ({w
 # A masked-frame L1 means little alone. Beside each model stand two predictors that learn nothing and
 # read only the unmasked frames of the same utterance: its mean frame, and a straight line across each
 # masked span between the frames on either side. Every row is measured on the same masked spans (one
-# draw of masks, shared) of the emotion and sentiment utterances, whose texts pre-training never read. A model that does not beat the better of the two has learned less about the
-# frames than the utterance's average or their continuity alone gives away.
+# draw of masks, shared) of the emotion and sentiment utterances, whose texts pre-training never read.
+# A model that does not beat the better of the two has learned less about the frames than the
+# utterance's average or their continuity alone gives away.
 # :::
 #
 # :::{lang} ja

@@ -13,7 +13,7 @@ from emnlp21.book.paths import cache_dir
 
 # The environment as the user started pytest, before the fixtures below point it at temporary folders:
 # what a test that runs one of the book's own targets (the dry run) hands to it.
-USER_ENVIRONMENT = {k: v for k, v in os.environ.items()}
+USER_ENVIRONMENT = dict(os.environ)
 
 
 @pytest.fixture(scope="session")

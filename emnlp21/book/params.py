@@ -60,7 +60,7 @@ SIZE_FLOORS = {
     "max_words": 30_000, "corpus_max_words": 30_000,
     "corpus_words": 1_000_000,  # Wei+: the full grid needs 75 controlled verbs; 60k words held 67 candidates
     "heldout_tokens": 2048,
-    "n_train": 40, "n_eval": 40, "n_pairs": 16, "bootstrap": 20, "leak_sentences": 200, "pll_sentences": 8,
+    "n_train": 16, "n_eval": 16, "n_pairs": 16, "bootstrap": 20, "leak_sentences": 200, "pll_sentences": 8,
     "grammar_sentences": 2000, "grammar_probe_items": 20, "grammar_mri_inits": 2, "heldout_sentences": 500,
     "pretrain_utterances": 16, "emotion_utterances": 40, "sentiment_utterances": 40,
     "speakers": 10, "heldout_speakers": 4,  # CTAL: two per emotion fold (full: 5 folds); EER needs pairs of both kinds

@@ -184,14 +184,15 @@ def finetune(model: Pretrained, task: Task, seed: int = 0, *, config: FinetuneCo
                 logits = clf(x, (x != tok.pad_token_id).long(), t)
             loss = F.cross_entropy(logits.float(), labels[batch].to(dev))
             training_step(loss, opt, sched, params)
-        accuracy = float((_predict(clf, dev_ids, dev_types, tok.pad_token_id, dev) == dev_labels).mean())
-        if accuracy > best:
-            best, best_epoch = accuracy, epoch
+        dev_preds = _predict(clf, dev_ids, dev_types, tok.pad_token_id, dev)
+        accuracy = float((dev_preds == dev_labels).mean())
+        if accuracy > best:  # the best epoch's dev predictions are kept: its weights would give them again
+            best, best_epoch, best_dev = accuracy, epoch, dev_preds
             best_state = {k: v.detach().clone() for k, v in clf.state_dict().items()}
         elif epoch - best_epoch >= config.patience:
             break
     clf.load_state_dict(best_state)
-    out = {"dev": scores(dev_labels, _predict(clf, dev_ids, dev_types, tok.pad_token_id, dev), task.num_labels)}
+    out = {"dev": scores(dev_labels, best_dev, task.num_labels)}
     test_ids, test_types = _encode(task.test, tok, task.pair, max_length)
     out["test"] = scores(task.test["label"].to_numpy(), _predict(clf, test_ids, test_types, tok.pad_token_id, dev),
                          task.num_labels)

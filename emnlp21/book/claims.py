@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import write_atomic
-from .evidence import KINDS, Control, verdict
+from .evidence import KINDS, Control, Estimate, Region, decide
 from .params import is_dry_run
 from .paths import claims_dir
 
@@ -39,10 +39,46 @@ class Claim:
     source_ja: str = ""
     ours_ja: str = ""
     dry_run: bool = False  # measured by a dry run (emnlp21.book.params): not a result
+    estimate: dict[str, Any] = field(default_factory=dict)  # evidence.Estimate: value, interval, test, seeds, items
+    region: dict[str, Any] = field(default_factory=dict)  # evidence.Region: where the claim holds, and its source
+    procedure: bool = False  # about a pre-training procedure: needs evidence.MIN_SEEDS runs per arm
+    reasons: list[dict[str, str]] = field(default_factory=list)  # {"en", "ja"}: what made a finding inconclusive
 
     def __post_init__(self):
         if not self.verdict:  # a file written before verdicts existed
             self.verdict = "holds" if self.holds else "fails"
+
+    @property
+    def interval(self) -> Estimate | None:
+        return Estimate(**self.estimate) if self.estimate else None
+
+    @property
+    def decision_region(self) -> Region | None:
+        return Region(**self.region) if self.region else None
+
+    def estimate_text(self, lang: str) -> str:
+        """``+2.3 [−0.4, +5.1] points (99 % interval, …)``: the estimate and what it rests on."""
+        e, r = self.interval, self.decision_region
+        if e is None:
+            return ""
+        unit = ((r.unit_ja or r.unit) if lang == "ja" else r.unit) if r else ""
+        unit = f" {unit}" if unit else ""
+        return f"{e.text(lang, self.digits)}{unit}（{e.basis(lang)}）" if lang == "ja" else \
+            f"{e.text(lang, self.digits)}{unit} ({e.basis(lang)})"
+
+    def needs_text(self, lang: str) -> str:
+        """The decision region in words, with its source: ``needs: > 0 points (…)``."""
+        r = self.decision_region
+        if r is None:
+            return ""
+        src = (r.source_ja or r.source) if lang == "ja" else r.source
+        return r.words(lang) + (f"（{src}）" if lang == "ja" and src else f" ({src})" if src else "")
+
+    @property
+    def digits(self) -> int:
+        e = self.interval
+        scale = max(abs(e.value), abs(e.low), abs(e.high)) if e else 0.0
+        return 1 if scale >= 10 else 2 if scale >= 1 else 3
 
     def text(self, field_name: str, lang: str) -> str:
         """``paper``, ``source``, ``ours`` or the claim itself (``claim``) in ``lang``."""
@@ -62,27 +98,33 @@ class Claims:
         self.chapter, self.profile = chapter, profile
         self.items: list[Claim] = []
 
-    def add(self, id: str, *, en: str, ja: str, paper: Text, source: Text, ours: Text, holds: bool,
-            kind: str = "finding", controls: tuple[Control, ...] | list[Control] = (),
-            numbers: dict[str, Any] | None = None) -> Claim:
-        """Record a claim. ``holds`` is our comparison's outcome; ``kind`` and the positive ``controls``
-        (each an :class:`~.evidence.Control`) decide the verdict: a finding whose control failed is
-        inconclusive. ``paper``, ``source`` and ``ours`` take ``(English, Japanese)`` where they differ."""
+    def add(self, id: str, *, en: str, ja: str, paper: Text, source: Text, ours: Text, estimate: Estimate,
+            region: Region, kind: str = "finding", controls: tuple[Control, ...] | list[Control] = (),
+            procedure: bool = False, numbers: dict[str, Any] | None = None) -> Claim:
+        """Record a claim: its ``estimate`` (value and interval, :mod:`~.evidence`) judged against the
+        ``region`` stated in advance by :func:`~.evidence.decide`, the one rule for every verdict.
+        ``kind`` and the positive ``controls`` gate it (a finding whose control failed is inconclusive);
+        ``procedure``: the claim is about a pre-training procedure (it needs several runs per arm).
+        ``paper``, ``source`` and ``ours`` take ``(English, Japanese)`` where they differ."""
         if kind not in KINDS:
             raise ValueError(f"claim {id!r}: kind {kind!r} is not one of {KINDS}")
         if not id.startswith(self.chapter + "."):
             raise ValueError(f"claim id {id!r} must start with {self.chapter + '.'!r}")
         if any(c.id == id for c in self.items):
             raise ValueError(f"claim {id!r} recorded twice")
+        if not isinstance(estimate, Estimate) or not isinstance(region, Region):
+            raise TypeError(f"claim {id!r}: a verdict needs an evidence.Estimate and an evidence.Region")
         clean = {k: float(v) for k, v in (numbers or {}).items()}
         if any(math.isnan(v) for v in clean.values()):
             raise ValueError(f"claim {id!r} has a NaN number: {clean}")
         (paper, paper_ja), (source, source_ja), (ours, ours_ja) = _both(paper), _both(source), _both(ours)
-        v = verdict(kind, bool(holds), controls)
-        claim = Claim(id=id, en=en, ja=ja, paper=paper, source=source, ours=ours, holds=v == "holds",
-                      chapter=self.chapter, profile=self.profile, numbers=clean, kind=kind, verdict=v,
+        d = decide(kind, estimate, region, controls, procedure=procedure)
+        claim = Claim(id=id, en=en, ja=ja, paper=paper, source=source, ours=ours, holds=d.verdict == "holds",
+                      chapter=self.chapter, profile=self.profile, numbers=clean, kind=kind, verdict=d.verdict,
                       controls=[{"en": c.en, "ja": c.ja, "passed": bool(c.passed)} for c in controls],
-                      paper_ja=paper_ja, source_ja=source_ja, ours_ja=ours_ja, dry_run=is_dry_run())
+                      paper_ja=paper_ja, source_ja=source_ja, ours_ja=ours_ja, dry_run=is_dry_run(),
+                      estimate=asdict(estimate), region=asdict(region), procedure=procedure,
+                      reasons=[{"en": en_, "ja": ja_} for en_, ja_ in d.reasons])
         self.items.append(claim)
         return claim
 
@@ -98,12 +140,35 @@ class Claims:
 
         sep = "；" if lang == "ja" else "; "
         return pd.DataFrame([(c.id, KIND_WORDS[lang][c.kind], c.text("paper", lang), c.text("ours", lang),
-                              VERDICT_WORDS[lang][c.verdict], sep.join(f[lang] for f in c.failed_controls))
+                              c.estimate_text(lang), c.needs_text(lang), VERDICT_WORDS[lang][c.verdict],
+                              sep.join(r[lang] for r in c.reasons))
                              for c in self.items], columns=TABLE_HEADS[lang])
 
     def counts(self) -> dict[str, int]:
         """Findings held / failed / inconclusive, then checks and constructions (for a chapter's summary)."""
         return counts(self.items)
+
+    def summary(self, lang: str) -> str:
+        """The chapter's findings paragraph: the counts by verdict, then which failed and which were
+        inconclusive and why (the one function every chapter's closing line comes from)."""
+        sep = "；" if lang == "ja" else "; "
+        out = count_line(self.items, lang) + ("。" if lang == "ja" else ".")
+        failed = [c.id for c in self.items if c.kind == "finding" and c.verdict == "fails"]
+        unsure = [c for c in self.items if c.kind == "finding" and c.verdict == "inconclusive"]
+        if failed:
+            out += (f" 不成立：{'，'.join(failed)}。" if lang == "ja" else f" Failed: {', '.join(failed)}.")
+        if unsure:
+            why = [f"{c.id}（{sep.join(r['ja'] for r in c.reasons) or '区間が境界をまたぐ'}）" if lang == "ja" else
+                   f"{c.id} ({sep.join(r['en'] for r in c.reasons) or 'the interval straddles the edge'})"
+                   for c in unsure]
+            out += (f" 判定不能：{'，'.join(why)}。" if lang == "ja" else f" Inconclusive: {', '.join(why)}.")
+        return out
+
+    def show_summary(self) -> None:
+        """Display :meth:`summary` in both languages (one output per language, as every computed text)."""
+        from .display import show_text
+
+        show_text(en=self.summary("en"), ja=self.summary("ja"))
 
     def verdict_line(self, prefix: str, lang: str) -> str:
         """The findings whose id starts with ``prefix`` and their verdicts, e.g. ``unseen-worse: held, ...``."""
@@ -116,8 +181,19 @@ VERDICT_WORDS = {"en": {"holds": "held", "fails": "failed", "inconclusive": "inc
                  "ja": {"holds": "成立", "fails": "不成立", "inconclusive": "判定不能"}}
 KIND_WORDS = {"en": {"finding": "finding", "check": "check", "construction": "by construction"},
               "ja": {"finding": "知見", "check": "確認", "construction": "構成上成立"}}
-TABLE_HEADS = {"en": ("claim", "kind", "paper", "ours", "verdict", "failed control"),
-               "ja": ("主張", "種類", "論文", "本書", "判定", "成り立たなかった対照")}
+TABLE_HEADS = {"en": ("claim", "kind", "paper", "ours", "estimate", "holds if", "verdict", "why inconclusive"),
+               "ja": ("主張", "種類", "論文", "本書", "推定値", "成立の条件", "判定", "判定不能の理由")}
+
+
+def count_line(claims: list[Claim], lang: str) -> str:
+    """Findings held / failed / inconclusive, then the checks and constructions apart."""
+    n = counts(claims)
+    findings = n["finding_holds"] + n["finding_fails"] + n["finding_inconclusive"]
+    if lang == "ja":
+        return (f"知見 {findings} 件：成立 {n['finding_holds']}，不成立 {n['finding_fails']}，"
+                f"判定不能 {n['finding_inconclusive']}（ほかに確認 {n['check']} 件，構成上成立 {n['construction']} 件）")
+    return (f"{findings} findings: {n['finding_holds']} hold, {n['finding_fails']} fail, "
+            f"{n['finding_inconclusive']} inconclusive (also {n['check']} checks, {n['construction']} by construction)")
 
 
 def counts(claims: list[Claim]) -> dict[str, int]:

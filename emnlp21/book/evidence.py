@@ -1,27 +1,47 @@
-"""What a verdict rests on: positive controls, and margins taken from measured noise.
+"""What a verdict rests on: one statistic for every claim, a decision region fixed in advance, and
+positive controls.
 
 A claim is a *finding* (what a paper reports), a *check* (a sanity or positive-control measurement)
-or a *construction* (true by how the experiment is built: shown, never counted as evidence). A
-finding whose positive control failed is *inconclusive*, whatever its own comparison says: a model
-that learned nothing cannot confirm or refute a paper.
+or a *construction* (true by how the experiment is built: shown, never counted as evidence).
 
-Margins: a difference of accuracies counts when it exceeds :data:`Z` standard errors, where the
-error combines the spread over seeds and the binomial noise of a finite test set
-(:func:`difference_margin`); two counts of errors are compared with Fisher's exact test at level
-:data:`ALPHA` (:func:`counts_differ`).
+Every verdict comes from the same procedure (:func:`decide`):
+
+1. An :class:`Estimate`: a value and its interval at the book's level (:data:`LEVEL`, two-sided,
+   α = :data:`ALPHA`), from :func:`multibootstrap` — pre-training seeds, then fine-tuning seeds
+   nested in each, then test items (or clusters of items), each resampled with replacement and the
+   items drawn once for every model, so that two models scored on the same items are compared paired
+   (Sellam+ 2022, "The MultiBERTs", §3 and App. C). Where a value has no sampling noise (a count
+   in a sourced table, a sum that holds to rounding), :meth:`Estimate.exact`.
+2. A :class:`Region`, stated before anything is measured: the values for which the claim holds
+   ("A − B > 0", "|M1 − MN| ≤ 2.5 points": closeness is an equivalence test, never a point estimate
+   under a bar).
+3. The verdict: the interval wholly inside the region → *holds*; wholly outside → *fails*; straddling
+   its edge → *inconclusive*. A finding whose positive control failed is *inconclusive*, and so is a
+   finding about a pre-training procedure with fewer than :data:`MIN_SEEDS` pre-training runs in an
+   arm (one checkpoint cannot stand for a procedure).
+
+Seed levels with few units are honest about it: the bootstrap of k units sees (k − 1)/k of their
+variance, so the deviations of each seed's mean from their level's mean are scaled by √(k/(k − 1))
+before they are resampled (unbiased variance; with two seeds the interval still rests on one degree of
+freedom, and the estimate says how many seeds it had).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 
 KINDS = ("finding", "check", "construction")
 VERDICTS = ("holds", "fails", "inconclusive")
-ALPHA = 0.01  # the book's level for a difference of counts (several claims per chapter are tested)
-Z = 2.0  # standard errors a difference of means must exceed
+ALPHA = 0.01  # the book's one level: two-sided, so intervals are 99 %
+LEVEL = 1 - ALPHA
+RESAMPLES = 10_000  # 50 replicates in each 0.5 % tail of a 99 % percentile interval
+MIN_SEEDS = 3  # pre-training runs per arm that a claim about a pre-training procedure needs
+_WEIGHTS_PER_CHUNK = 20_000_000  # item weights held at once (replicates × items): about 160 MB
 
 
 @dataclass(frozen=True)
@@ -33,50 +53,285 @@ class Control:
     passed: bool
 
 
-def verdict(kind: str, holds: bool, controls: Iterable[Control] = ()) -> str:
-    """``inconclusive`` when a finding's control failed, otherwise ``holds`` or ``fails``."""
+# --- the estimate -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Estimate:
+    """A value with its interval at ``level``, the test that produced it and what it rests on:
+    the fewest pre-training seeds, fine-tuning seeds and items (or clusters) of any compared arm."""
+
+    value: float
+    low: float
+    high: float
+    level: float = LEVEL
+    test: str = "exact"
+    pretrain_seeds: int = 1
+    finetune_seeds: int = 1
+    items: int = 0
+    resamples: int = 0
+
+    def __post_init__(self):
+        if any(math.isnan(x) for x in (self.value, self.low, self.high)):
+            raise ValueError(f"an estimate has a NaN: {self}")
+        if not self.low <= self.high:
+            raise ValueError(f"interval [{self.low}, {self.high}] is reversed")
+
+    @classmethod
+    def exact(cls, value: float, test: str = "exact") -> "Estimate":
+        """A value without sampling noise: its interval is the value itself."""
+        return cls(float(value), float(value), float(value), test=test)
+
+    @classmethod
+    def from_replicates(cls, value: float, replicates: np.ndarray, *, test: str, level: float = LEVEL,
+                        **sizes) -> "Estimate":
+        """The percentile interval of bootstrap ``replicates`` around the full-sample ``value``."""
+        reps = np.asarray(replicates, dtype=float)
+        reps = reps[np.isfinite(reps)]
+        if len(reps) < min_resamples(level):
+            raise ValueError(f"{len(reps)} finite replicates are too few for a {level:.0%} interval "
+                             f"(need {min_resamples(level)})")
+        low, high = np.quantile(reps, [(1 - level) / 2, (1 + level) / 2])
+        return cls(float(value), float(min(low, value)), float(max(high, value)), level=level, test=test,
+                   resamples=len(reps), **sizes)
+
+    def scaled(self, factor: float) -> "Estimate":
+        """The same estimate in other units (e.g. × 100 for points)."""
+        lo, hi = sorted((self.low * factor, self.high * factor))
+        return Estimate(self.value * factor, lo, hi, self.level, self.test, self.pretrain_seeds,
+                        self.finetune_seeds, self.items, self.resamples)
+
+    def text(self, lang: str = "en", digits: int = 1) -> str:
+        """``+2.3 [−0.4, +5.1]`` (99 %), or the value alone when exact."""
+        f = f"{{:+.{digits}f}}"
+        if self.low == self.high:
+            return f.format(self.value)
+        return f"{f.format(self.value)} [{f.format(self.low)}, {f.format(self.high)}]"
+
+    def basis(self, lang: str = "en") -> str:
+        """What the interval rests on, in words."""
+        if self.low == self.high:
+            return "exact" if lang == "en" else "厳密値"
+        if lang == "ja":
+            return (f"{100 * self.level:g} % 区間，事前学習 {self.pretrain_seeds} × fine-tuning {self.finetune_seeds} "
+                    f"シード × {self.items} 項目")
+        return (f"{100 * self.level:g} % interval, {self.pretrain_seeds} pre-training × {self.finetune_seeds} "
+                f"fine-tuning seeds × {self.items} items")
+
+
+def min_resamples(level: float) -> int:
+    """Resamples a percentile interval at ``level`` needs: 50 replicates in each tail."""
+    return int(math.ceil(round(50 / ((1 - level) / 2), 6)))
+
+
+# --- the decision region ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Region:
+    """The values of the estimate for which the claim holds: ``[low, high]`` (either may be infinite),
+    stated before the measurement, with the source of its threshold or tolerance."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    unit: str = ""  # "points", "%", "" …
+    source: str = ""  # where the threshold or tolerance comes from
+    unit_ja: str = ""  # the unit on the Japanese page, where it differs ("ポイント")
+    source_ja: str = ""
+
+    def __post_init__(self):
+        if not self.low < self.high:
+            raise ValueError(f"a region needs low < high, got [{self.low}, {self.high}]")
+
+    def words(self, lang: str = "en") -> str:
+        """The region in words: ``> 0 points``, ``within ±2.5 points``, ``in [0.40, 0.60]``."""
+        unit = (self.unit_ja or self.unit) if lang == "ja" else self.unit
+        u = f" {unit}" if unit else ""
+        if math.isinf(self.low) and math.isinf(self.high):
+            return "any" if lang == "en" else "任意"
+        if math.isinf(self.high):
+            return f"> {self.low:g}{u}"
+        if math.isinf(self.low):
+            return f"< {self.high:g}{u}"
+        if math.isclose(self.low, -self.high):
+            return (f"within ±{self.high:g}{u}" if lang == "en" else f"±{self.high:g}{u} 以内")
+        return f"in [{self.low:g}, {self.high:g}]{u}" if lang == "en" else f"[{self.low:g}, {self.high:g}]{u} の範囲"
+
+    def judge(self, estimate: Estimate) -> str:
+        """Inside → holds; outside → fails; across an edge → inconclusive."""
+        if self.low < estimate.low and estimate.high < self.high:
+            return "holds"
+        if estimate.high <= self.low or estimate.low >= self.high:
+            return "fails"
+        return "inconclusive"
+
+
+def above(threshold: float = 0.0, **kw) -> Region:
+    """Holds when the whole interval is above ``threshold`` (e.g. "A beats B": A − B > 0)."""
+    return Region(low=float(threshold), **kw)
+
+
+def below(threshold: float = 0.0, **kw) -> Region:
+    """Holds when the whole interval is below ``threshold``."""
+    return Region(high=float(threshold), **kw)
+
+
+def within(tolerance: float, center: float = 0.0, **kw) -> Region:
+    """An equivalence region: holds when the whole interval lies within ``center ± tolerance``."""
+    if not tolerance > 0:
+        raise ValueError(f"an equivalence tolerance must be positive, got {tolerance}")
+    return Region(low=center - tolerance, high=center + tolerance, **kw)
+
+
+# --- the verdict --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: str
+    reasons: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (en, ja) of what made it inconclusive
+
+
+def decide(kind: str, estimate: Estimate, region: Region, controls: Iterable[Control] = (), *,
+           procedure: bool = False) -> Decision:
+    """The one rule behind every verdict. ``procedure``: the claim is about a pre-training procedure
+    (it compares or judges pre-trained models as products of their recipe), so it needs
+    :data:`MIN_SEEDS` pre-training runs per arm."""
     if kind not in KINDS:
         raise ValueError(f"kind {kind!r} is not one of {KINDS}")
-    if kind == "finding" and any(not c.passed for c in controls):
-        return "inconclusive"
-    return "holds" if holds else "fails"
+    verdict = region.judge(estimate)
+    if kind != "finding":
+        return Decision(verdict)
+    reasons = [(c.en, c.ja) for c in controls if not c.passed]
+    if procedure and estimate.pretrain_seeds < MIN_SEEDS:
+        n = estimate.pretrain_seeds
+        reasons.append((f"{n} pre-training run{'s' if n != 1 else ''} per arm; a claim about pre-training needs {MIN_SEEDS}",
+                        f"各群の事前学習は {n} 回：事前学習についての主張には {MIN_SEEDS} 回必要"))
+    return Decision("inconclusive" if reasons else verdict, tuple(reasons))
 
 
-def mean_standard_error(values: Sequence[float], n_items: int) -> float:
-    """Standard error of a mean accuracy (fractions) over seeds, on a test set of ``n_items``:
-    the seed-to-seed variance over the number of seeds plus the binomial variance of the test set."""
-    v = np.asarray(values, dtype=float)
-    if not len(v) or n_items < 1:
-        raise ValueError("need at least one value and one test item")
-    p = float(np.clip(v.mean(), 0.0, 1.0))
-    seed_var = float(v.var(ddof=1)) / len(v) if len(v) > 1 else 0.0
-    return float(np.sqrt(seed_var + p * (1 - p) / n_items))
+# --- the multi-bootstrap ------------------------------------------------------------------------------
+
+COLUMNS = ("arm", "task", "pretrain_seed", "finetune_seed", "item", "score")
 
 
-def difference_margin(a: Sequence[float], b: Sequence[float], n_items: int, z: float = Z) -> float:
-    """The least difference of mean accuracies (fractions) of ``a`` and ``b`` that counts:
-    ``z`` × the standard error of the difference (:func:`mean_standard_error` of each, combined)."""
-    return z * float(np.hypot(mean_standard_error(a, n_items), mean_standard_error(b, n_items)))
+def _weights(rng: np.random.Generator, size: int, n: int) -> np.ndarray:
+    """``size`` bootstrap draws of ``n`` units as counts (each row sums to n)."""
+    idx = rng.integers(0, n, size=(size, n)) + n * np.arange(size)[:, None]
+    return np.bincount(idx.ravel(), minlength=size * n).reshape(size, n).astype(np.float64)
 
 
-def exceeds(a: Sequence[float], b: Sequence[float], n_items: int, z: float = Z) -> bool:
-    """Is mean(a) − mean(b) larger than its :func:`difference_margin`?"""
-    return float(np.mean(a) - np.mean(b)) > difference_margin(a, b, n_items, z)
+def _inflate(y: np.ndarray, axis: int) -> np.ndarray:
+    """Scale the deviations along ``axis`` from their mean by √(k/(k − 1)): the bootstrap of k units
+    then has the unbiased variance of their mean (no change for one unit)."""
+    k = y.shape[axis]
+    if k < 2:
+        return y
+    mean = y.mean(axis=axis, keepdims=True)
+    return mean + math.sqrt(k / (k - 1)) * (y - mean)
 
 
-def counts_differ(k1: int, n1: int, k2: int, n2: int, alpha: float = ALPHA) -> tuple[bool, float]:
-    """Fisher's exact test of k1/n1 against k2/n2 (two-sided): (significant at ``alpha``, p-value)."""
-    from scipy.stats import fisher_exact
+def multibootstrap(scores: pd.DataFrame, statistic: Callable[[pd.DataFrame], pd.Series | np.ndarray], *,
+                   test: str = "paired multi-bootstrap", clusters: str | None = None,
+                   resamples: int = RESAMPLES, level: float = LEVEL, seed: int = 0) -> Estimate:
+    """The estimate of ``statistic`` with its interval, by the hierarchical, paired bootstrap.
 
-    if not (0 <= k1 <= n1 and 0 <= k2 <= n2) or min(n1, n2) < 1:
-        raise ValueError(f"counts must satisfy 0 <= k <= n, n >= 1; got {k1}/{n1} and {k2}/{n2}")
-    p = float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
-    return p < alpha, p
+    ``scores``: one row per (arm, task, pretrain_seed, finetune_seed, item) with its ``score`` (1/0 for
+    a right/wrong prediction, an error, a loss…); ``task``, ``pretrain_seed`` and ``finetune_seed``
+    may be left out (one of each). ``clusters``: a column whose values group items that are not
+    independent (a verb, a document); whole clusters are resampled. Items are drawn once per task for
+    every arm (paired); arms that share their seed labels share their seed draws (paired seeds).
+
+    ``statistic(means)`` takes a frame of mean scores, one row per replicate and one column per
+    (arm, task) (``means["MN"].mean(axis=1)`` is MN's task average) and returns one value per row.
+    """
+    df = scores.copy()
+    for col, default in (("task", "all"), ("pretrain_seed", 0), ("finetune_seed", 0)):
+        if col not in df:
+            df[col] = default
+    missing = {"arm", "item", "score"} - set(df.columns)
+    if missing:
+        raise ValueError(f"scores need the columns {sorted(missing)}")
+    if df["score"].isna().any():
+        raise ValueError("scores hold NaN")
+    if resamples < min_resamples(level):
+        raise ValueError(f"{resamples} resamples are too few for a {level:.0%} interval (need {min_resamples(level)})")
+    rng = np.random.default_rng(seed)
+    cells = {}  # (arm, task) -> (X[p, f, i] with NaN where absent, pretrain labels, finetune labels, item labels)
+    for (arm, task), g in df.groupby(["arm", "task"], sort=False):
+        cube = g.pivot_table(index=["pretrain_seed", "finetune_seed"], columns="item", values="score", aggfunc="mean")
+        ps, fs = sorted(g["pretrain_seed"].unique()), sorted(g["finetune_seed"].unique())
+        full = pd.MultiIndex.from_product([ps, fs], names=cube.index.names)
+        cells[arm, task] = (cube.reindex(full).to_numpy().reshape(len(ps), len(fs), -1), tuple(ps), tuple(fs),
+                            cube.columns.to_numpy())
+    units = {}  # task -> (item labels, cluster index per item, number of clusters)
+    for task, g in df.groupby("task", sort=False):
+        items = np.array(sorted(g["item"].unique()))
+        if clusters:
+            of_item = g.drop_duplicates("item").set_index("item")[clusters].reindex(items)
+            codes, uniques = pd.factorize(of_item)
+            units[task] = (items, codes, len(uniques))
+        else:
+            units[task] = (items, np.arange(len(items)), len(items))
+
+    def means(item_w: dict, seed_w: dict, resampled: bool) -> pd.DataFrame:
+        out = {}
+        for (arm, task), (x, ps, fs, labels) in cells.items():
+            items, _, _ = units[task]
+            w = item_w[task][:, np.searchsorted(items, labels)]  # [B, N]
+            present = ~np.isnan(x)
+            xs = np.where(present, x, 0.0)
+            y = np.einsum("bn,pfn->bpf", w, xs) / np.maximum(np.einsum("bn,pfn->bpf", w, present), 1e-12)
+            if resampled:  # (the full sample's means need no scaling: it keeps every mean)
+                y = _inflate(_inflate(y, axis=2), axis=1)
+            wp, wf = seed_w[ps, fs]  # [B, P], [B, P, F]
+            out[arm, task] = np.einsum("bp,bpf,bpf->b", wp, wf, y) / (len(ps) * len(fs))
+        return pd.DataFrame(out)
+
+    def draws(size: int, identity: bool) -> tuple[dict, dict]:
+        item_w = {}
+        for task, (items, codes, n_clusters) in units.items():
+            cw = np.ones((1, n_clusters)) if identity else _weights(rng, size, n_clusters)
+            item_w[task] = cw[:, codes]
+        seed_w = {}
+        for _, ps, fs, _ in cells.values():
+            if (ps, fs) in seed_w:
+                continue
+            if identity:
+                seed_w[ps, fs] = (np.ones((1, len(ps))), np.ones((1, len(ps), len(fs))))
+            else:
+                wf = np.stack([_weights(rng, size, len(fs)) for _ in ps], axis=1)
+                seed_w[ps, fs] = (_weights(rng, size, len(ps)), wf)
+        return item_w, seed_w
+
+    value = float(np.asarray(statistic(means(*draws(1, True), False)))[0])
+    chunk = int(np.clip(_WEIGHTS_PER_CHUNK // sum(len(u[0]) for u in units.values()), 16, 1000))
+    reps = np.concatenate([np.asarray(statistic(means(*draws(min(chunk, resamples - k), False), True)), dtype=float)
+                           for k in range(0, resamples, chunk)])
+    n_items = min(units[t][2] for t in units)
+    return Estimate.from_replicates(
+        value, reps, test=test, level=level,
+        pretrain_seeds=min(len(ps) for _, ps, _, _ in cells.values()),
+        finetune_seeds=min(len(fs) for _, _, fs, _ in cells.values()), items=n_items)
 
 
-def binomial_interval(k: int, n: int, alpha: float = ALPHA) -> tuple[float, float]:
-    """Clopper–Pearson interval of a proportion k/n at confidence 1 − ``alpha``."""
-    from scipy.stats import binomtest
+def difference(scores: pd.DataFrame, a: str, b: str, tasks: Sequence[str] | None = None, **kw) -> Estimate:
+    """Arm ``a``'s mean score minus arm ``b``'s, averaged over ``tasks`` (all by default), paired."""
+    def stat(m):
+        cols = tasks or sorted({t for _, t in m.columns})
+        return m[a][list(cols)].mean(axis=1) - m[b][list(cols)].mean(axis=1)
 
-    ci = binomtest(k, n).proportion_ci(confidence_level=1 - alpha)
-    return float(ci.low), float(ci.high)
+    return multibootstrap(scores, stat, test=kw.pop("test", f"paired multi-bootstrap, {a} − {b}"), **kw)
+
+
+def mean_score(scores: pd.DataFrame, arm: str, tasks: Sequence[str] | None = None, **kw) -> Estimate:
+    """Arm ``arm``'s mean score averaged over ``tasks``, with its interval."""
+    def stat(m):
+        cols = tasks or sorted({t for _, t in m.columns})
+        return m[arm][list(cols)].mean(axis=1)
+
+    return multibootstrap(scores, stat, test=kw.pop("test", f"multi-bootstrap, mean of {arm}"), **kw)
+
+
+def chance_held(n_findings: int, alpha: float = ALPHA) -> float:
+    """How many "holds" ``n_findings`` would give by chance alone if none were true: each interval
+    lies wholly inside a one-sided region with probability at most α/2 when the truth is on its edge."""
+    return n_findings * alpha / 2
+

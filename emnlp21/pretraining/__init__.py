@@ -26,11 +26,11 @@ and TF-IDF rows on the same splits).
 """
 
 from .config import LIBRARY_VERSION, Pretrained, PretrainConfig
-from .baselines import reference_scores
+from .baselines import reference_items, reference_scores
 from .data import pack_sequences, tokenize_corpus
 from .evaluate import heldout_report, mask_logits, score_forms, whole_word_ids
 from .fingerprints import text_fingerprint, tokenizer_fingerprint
-from .finetune import FinetuneConfig, finetune, finetune_suite, protocol_steps, summarise
+from .finetune import FinetuneConfig, finetune, finetune_suite, item_results, protocol_steps, summarise
 from .modeling import PretrainingModel, build_encoder, flops_per_step
 from .objectives import MLM, Objective, TokenBatch, get_objective, objective_names, register_objective
 from .tasks import Task, build_tasks, locally_shuffle, swap_two_words
@@ -38,8 +38,8 @@ from .tokenizer import train_tokenizer
 from .train import load_checkpoint, load_pretrained, pretrain
 
 __all__ = [
-    "LIBRARY_VERSION", "Pretrained", "PretrainConfig", "text_fingerprint", "pack_sequences", "tokenize_corpus", "reference_scores", "heldout_report", "mask_logits", "score_forms", "whole_word_ids", "protocol_steps",
-    "FinetuneConfig", "finetune", "finetune_suite", "summarise", "PretrainingModel", "build_encoder",
+    "LIBRARY_VERSION", "Pretrained", "PretrainConfig", "text_fingerprint", "pack_sequences", "tokenize_corpus", "reference_scores", "reference_items", "heldout_report", "mask_logits", "score_forms", "whole_word_ids", "protocol_steps",
+    "FinetuneConfig", "finetune", "finetune_suite", "item_results", "summarise", "PretrainingModel", "build_encoder",
     "flops_per_step", "MLM", "Objective", "TokenBatch", "get_objective", "objective_names",
     "register_objective", "Task", "build_tasks", "locally_shuffle", "swap_two_words",
     "tokenizer_fingerprint", "train_tokenizer", "load_checkpoint", "load_pretrained", "pretrain",

@@ -45,16 +45,33 @@ def tfidf_predictions(task: Task, ngram_range=(1, 2)) -> dict[str, np.ndarray]:
     return {s: best[1].predict(x[s]) for s in ("dev", "test")}
 
 
+def _reference_predictions(task: Task) -> dict[str, dict[str, np.ndarray]]:
+    """{model: {split: predictions}} of the majority class and TF-IDF on ``task``'s dev and test splits."""
+    majority = task.train["label"].mode().iloc[0]
+    tfidf = tfidf_predictions(task)
+    return {MAJORITY: {s: np.full(len(getattr(task, s)), majority) for s in ("dev", "test")}, TFIDF: tfidf}
+
+
 def reference_scores(tasks: Mapping[str, Task] | Sequence[Task]) -> pd.DataFrame:
     """Majority-class and TF-IDF rows for every task, tidy (model, task, seed, split, metric, value)."""
     task_list = list(tasks.values()) if isinstance(tasks, Mapping) else list(tasks)
     rows = []
     for task in task_list:
-        majority = task.train["label"].mode().iloc[0]
-        tfidf = tfidf_predictions(task)
-        for split in ("dev", "test"):
-            labels = getattr(task, split)["label"].to_numpy()
-            for name, preds in ((MAJORITY, np.full(len(labels), majority)), (TFIDF, tfidf[split])):
+        for name, preds in _reference_predictions(task).items():
+            for split in ("dev", "test"):
+                labels = getattr(task, split)["label"].to_numpy()
                 rows += [{"model": name, "task": task.name, "seed": 0, "split": split, "metric": m, "value": v}
-                         for m, v in scores(labels, preds, task.num_labels).items()]
+                         for m, v in scores(labels, preds[split], task.num_labels).items()]
     return pd.DataFrame(rows, columns=["model", "task", "seed", "split", "metric", "value"])
+
+
+def reference_items(tasks: Mapping[str, Task] | Sequence[Task]) -> pd.DataFrame:
+    """The reference rows item by item, in the shape of :func:`~.finetune.item_results`."""
+    task_list = list(tasks.values()) if isinstance(tasks, Mapping) else list(tasks)
+    frames = []
+    for task in task_list:
+        labels = task.test["label"].to_numpy()
+        for name, preds in _reference_predictions(task).items():
+            frames.append(pd.DataFrame({"model": name, "task": task.name, "seed": 0, "item": np.arange(len(labels)),
+                                        "correct": (preds["test"] == labels).astype(np.int8)}))
+    return pd.concat(frames, ignore_index=True)

@@ -151,7 +151,8 @@ def _transform_name(transform) -> str:
 def finetune(model: Pretrained, task: Task, seed: int = 0, *, config: FinetuneConfig = FinetuneConfig(),
              device: str = "auto", train_transform: TrainTransform | None = None) -> dict[str, dict[str, float]]:
     """Fine-tune a copy of ``model``'s encoder on ``task``; return ``{"dev": scores, "test": scores,
-    "protocol": {"steps", "best_step", "epochs"}}`` (dev and test scores of the best dev epoch).
+    "protocol": {"steps", "best_step", "epochs"}, "predictions": {"test": [label per test item]}}``
+    (dev and test scores of the best dev epoch).
 
     ``train_transform(text, rng)`` rewrites every training text (e.g. shuffles its words) while dev and
     test stay natural (Sinha+ §4.2). The pre-trained model itself is never modified.
@@ -194,10 +195,11 @@ def finetune(model: Pretrained, task: Task, seed: int = 0, *, config: FinetuneCo
     clf.load_state_dict(best_state)
     out = {"dev": scores(dev_labels, best_dev, task.num_labels)}
     test_ids, test_types = _encode(task.test, tok, task.pair, max_length)
-    out["test"] = scores(task.test["label"].to_numpy(), _predict(clf, test_ids, test_types, tok.pad_token_id, dev),
-                         task.num_labels)
+    test_preds = _predict(clf, test_ids, test_types, tok.pad_token_id, dev)
+    out["test"] = scores(task.test["label"].to_numpy(), test_preds, task.num_labels)
     out["protocol"] = {"steps": float(epoch * per_epoch), "best_step": float(best_epoch * per_epoch),
                        "epochs": float(epoch)}
+    out["predictions"] = {"test": test_preds.tolist()}  # per item: paired comparisons resample the same items
     return out
 
 
@@ -205,6 +207,26 @@ def _result_path(model: Pretrained, task: Task, seed: int, config: FinetuneConfi
     spec = json.dumps([model.config.key(), task.fingerprint, seed, dataclasses.asdict(config),
                        _transform_name(transform)])
     return cache_dir("finetune") / f"{digest(spec)}.json"
+
+
+def _load_result(path) -> dict:
+    result = json.loads(path.read_text())
+    if "predictions" not in result:  # written before per-item predictions were kept: rebuilt
+        raise ValueError(f"{path} holds no per-item predictions")
+    return result
+
+
+def _runs(models: Mapping[str, Pretrained], tasks: Mapping[str, Task] | Sequence[Task], seeds: Sequence[int],
+          config: FinetuneConfig, device: str, train_transform: TrainTransform | None, progress: bool):
+    """(name, task, seed, result) for every run, each read from the cache or fine-tuned and cached."""
+    task_list = list(tasks.values()) if isinstance(tasks, Mapping) else list(tasks)
+    jobs = [(name, m, t, s) for name, m in models.items() for t in task_list for s in seeds]
+    for name, m, task, seed in tqdm(jobs, desc="fine-tune", unit="run", disable=not progress):
+        result, _ = read_or_build(
+            _result_path(m, task, seed, config, train_transform), load=_load_result,
+            build=lambda: finetune(m, task, seed, config=config, device=device, train_transform=train_transform),
+            dump=lambda r: json.dumps(r).encode())
+        yield name, task, seed, result
 
 
 def finetune_suite(models: Mapping[str, Pretrained], tasks: Mapping[str, Task] | Sequence[Task],
@@ -216,19 +238,25 @@ def finetune_suite(models: Mapping[str, Pretrained], tasks: Mapping[str, Task] |
     ``models`` maps a display name to a :class:`Pretrained` (a random-init baseline is
     ``pretrain(config.replace(steps=0), ...)``). Returns a tidy DataFrame with columns model, task,
     seed, split (dev/test; ``protocol`` holds the steps early stopping took), metric (accuracy/f1/mcc;
-    steps/best_step/epochs), value.
+    steps/best_step/epochs), value. :func:`item_results` gives the same runs item by item.
     """
-    task_list = list(tasks.values()) if isinstance(tasks, Mapping) else list(tasks)
-    jobs = [(name, m, t, s) for name, m in models.items() for t in task_list for s in seeds]
-    rows = []
-    for name, m, task, seed in tqdm(jobs, desc="fine-tune", unit="run", disable=not progress):
-        result, _ = read_or_build(
-            _result_path(m, task, seed, config, train_transform), load=lambda path: json.loads(path.read_text()),
-            build=lambda: finetune(m, task, seed, config=config, device=device, train_transform=train_transform),
-            dump=lambda r: json.dumps(r).encode())
-        rows += [{"model": name, "task": task.name, "seed": seed, "split": split, "metric": metric, "value": value}
-                 for split, values in result.items() for metric, value in values.items()]
+    rows = [{"model": name, "task": task.name, "seed": seed, "split": split, "metric": metric, "value": value}
+            for name, task, seed, result in _runs(models, tasks, seeds, config, device, train_transform, progress)
+            for split, values in result.items() if split != "predictions" for metric, value in values.items()]
     return pd.DataFrame(rows, columns=["model", "task", "seed", "split", "metric", "value"])
+
+
+def item_results(models: Mapping[str, Pretrained], tasks: Mapping[str, Task] | Sequence[Task],
+                 seeds: Sequence[int] = (0, 1, 2), *, config: FinetuneConfig = FinetuneConfig(),
+                 device: str = "auto", train_transform: TrainTransform | None = None) -> pd.DataFrame:
+    """The runs of :func:`finetune_suite` (same arguments, same cache entries) item by item: columns
+    model, task, seed, item (position in the test split), correct (0/1), for paired comparisons."""
+    frames = []
+    for name, task, seed, result in _runs(models, tasks, seeds, config, device, train_transform, False):
+        preds = np.asarray(result["predictions"]["test"])
+        frames.append(pd.DataFrame({"model": name, "task": task.name, "seed": seed, "item": np.arange(len(preds)),
+                                    "correct": (preds == task.test["label"].to_numpy()).astype(np.int8)}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def protocol_steps(results: pd.DataFrame) -> pd.DataFrame:

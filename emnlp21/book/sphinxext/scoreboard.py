@@ -15,11 +15,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..claims import KIND_WORDS, Claim, counts, load_all
+from ..claims import KIND_WORDS, Claim, count_line, load_all
+from ..evidence import ALPHA, chance_held
 
 HEADERS = {
-    "en": ("Claim", "Kind", "Paper (source)", "Ours", "Verdict"),
-    "ja": ("主張", "種類", "論文の値（出典）", "本書の値", "判定"),
+    "en": ("Claim", "Kind", "Paper (source)", "Ours", "Estimate (99 % interval) and where it holds", "Verdict"),
+    "ja": ("主張", "種類", "論文の値（出典）", "本書の値", "推定値（99 % 区間）と成立の条件", "判定"),
 }
 VERDICT = {
     ("en", "holds"): "✓ holds", ("en", "fails"): "✗ fails", ("en", "inconclusive"): "? inconclusive",
@@ -32,7 +33,7 @@ CHAPTERS = {  # the chapters' short names, in the book's order
     "sinha": ("Sinha+", "Sinha+"), "wei": ("Wei+", "Wei+"), "yamaguchi": ("Yamaguchi+", "Yamaguchi+"),
     "ctal": ("CTAL", "CTAL"),
 }
-WIDTHS = (36, 9, 22, 20, 13)
+WIDTHS = (30, 8, 18, 16, 18, 12)
 
 
 def claims_folder(app: Sphinx) -> Path:
@@ -45,17 +46,6 @@ def fingerprint(folder: Path) -> str:
     for path in sorted([*folder.glob("*.json"), *folder.glob("provenance/*.json")]):
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def count_line(claims: list[Claim], lang: str) -> str:
-    """Findings held / failed / inconclusive, then the checks and constructions apart."""
-    n = counts(claims)
-    findings = n["finding_holds"] + n["finding_fails"] + n["finding_inconclusive"]
-    if lang == "ja":
-        return (f"知見 {findings} 件：成立 {n['finding_holds']}，不成立 {n['finding_fails']}，"
-                f"判定不能 {n['finding_inconclusive']}（ほかに確認 {n['check']} 件，構成上成立 {n['construction']} 件）")
-    return (f"{findings} findings: {n['finding_holds']} hold, {n['finding_fails']} fail, "
-            f"{n['finding_inconclusive']} inconclusive (also {n['check']} checks, {n['construction']} by construction)")
 
 
 def provenance_line(folder: Path, lang: str) -> str | None:
@@ -84,7 +74,25 @@ def summary(claims: list[Claim], lang: str) -> str:
     return f"{chapters} chapter{'' if chapters == 1 else 's'}, {count_line(claims, lang)}."
 
 
-COLUMNS = ("claim", "kind", "paper", "ours", "verdict")  # cell classes col-*: the phone layout labels them
+def chance_line(claims: list[Claim], lang: str) -> str:
+    """How many of the held findings chance alone would give: every verdict is one 99 % interval
+    against its region, so a finding that is false (its truth on the region's edge) lands wholly
+    inside with probability at most α/2."""
+    n = sum(c.kind == "finding" for c in claims)
+    expected = chance_held(n)
+    if lang == "ja":
+        return (f"判定はどれも同じ手順です：推定値の 99 % 区間（事前学習シード・fine-tuning シード・評価項目を入れ子で"
+                f"復元抽出する対応のあるブートストラップ）が，測定の前に定めた成立の範囲に丸ごと入れば成立，丸ごと外れれば"
+                f"不成立，またがれば判定不能です。どの知見も偽であっても，偶然だけで「成立」になるのは {n} 件中"
+                f"平均 {expected:.2f} 件以下です（α = {ALPHA:g}，両側）。")
+    return (f"Every verdict comes from one procedure: the estimate's 99 % interval (a paired bootstrap that resamples "
+            f"pre-training seeds, fine-tuning seeds nested in them, and test items) lies wholly inside the region "
+            f"stated before the measurement (holds), wholly outside it (fails) or across its edge (inconclusive). "
+            f"Were every finding false, chance alone would make at most {expected:.2f} of the {n} hold on average "
+            f"(α = {ALPHA:g}, two-sided).")
+
+
+COLUMNS = ("claim", "kind", "paper", "ours", "estimate", "verdict")  # cell classes col-*: the phone layout labels them
 
 
 def _cell(*children: nodes.Node, column: str = "") -> nodes.entry:
@@ -95,11 +103,17 @@ def _cell(*children: nodes.Node, column: str = "") -> nodes.entry:
 
 def _verdict_cell(c: Claim, lang: str) -> nodes.entry:
     children: list[nodes.Node] = [nodes.inline(text=VERDICT[lang, c.verdict], classes=["badge", f"verdict-{c.verdict}"])]
-    failed = c.failed_controls if c.verdict == "inconclusive" else []
-    if failed:
-        lead = "失敗した対照：" if lang == "ja" else "control failed: "
-        children += [nodes.inline(text=lead + "; ".join(f[lang] for f in failed), classes=["claim-control"])]
+    reasons = c.reasons if c.verdict == "inconclusive" else []
+    if reasons:
+        lead = "判定不能の理由：" if lang == "ja" else "inconclusive because: "
+        children += [nodes.inline(text=lead + "; ".join(r[lang] for r in reasons), classes=["claim-control"])]
     return _cell(*children, column="verdict")
+
+
+def _estimate_cell(c: Claim, lang: str) -> nodes.entry:
+    lead = "成立の条件：" if lang == "ja" else "holds if: "
+    return _cell(nodes.Text(c.estimate_text(lang)),
+                 nodes.inline(text=lead + c.needs_text(lang), classes=["claim-region"]), column="estimate")
 
 
 def claims_table(claims: list[Claim], lang: str) -> nodes.table:
@@ -120,6 +134,7 @@ def claims_table(claims: list[Claim], lang: str) -> nodes.table:
                      nodes.emphasis(text=f"（{c.text('source', lang)}）" if lang == "ja" else f"({c.source})"),
                      column="paper")
         row += _cell(nodes.Text(c.text("ours", lang)), column="ours")
+        row += _estimate_cell(c, lang)
         row += _verdict_cell(c, lang)
         body += row
     group += body
@@ -165,6 +180,7 @@ class ClaimsScoreboard(SphinxDirective):
             return [nodes.warning("", nodes.paragraph(text=text), classes=["claims-empty"])]
         built = provenance_line(folder, lang)
         return [nodes.paragraph(text=summary(claims, lang), classes=["claims-summary"]),
+                nodes.paragraph(text=chance_line(claims, lang), classes=["claims-chance"]),
                 *([nodes.paragraph(text=built, classes=["claims-provenance"])] if built else []),
                 *chapter_sections(claims, lang)]
 

@@ -44,6 +44,7 @@ from emnlp21 import book
 P = book.parameters("conference", globals())
 
 from emnlp21 import conference  # noqa: E402
+from emnlp21.conference import verdicts  # noqa: E402
 
 book.use_theme()
 claims = book.Claims("conference", P.profile)
@@ -66,33 +67,11 @@ stats[["year", "submissions", "accepted_long", "accepted_short", "accepted_total
 # :::
 
 # %%
-TALK_INCREASES = [813, 645, 483, 241]  # the talk's slide on submissions
-TALK_PERCENTS = [57, 29, 17, 7]
 growth = conference.growth(stats, 2017, 2021)
 book.show_figure(lambda lang: conference.draw_submissions(stats, growth, lang), "conference-submissions")
 growth
 
 # %%
-ok_counts = growth.increase.tolist() == TALK_INCREASES
-ok_pct = growth.increase_pct.round().astype(int).tolist() == TALK_PERCENTS
-claims.add(
-    "conference.increases",
-    en="Submissions grew by +813 (+57%), +645 (+29%), +483 (+17%), +241 (+7%) from 2017 to 2021.",
-    ja="2017〜2021 年の投稿数の増加は +813（+57%），+645（+29%），+483（+17%），+241（+7%）。",
-    paper="+813, +645, +483, +241", source=("talk, slide on submissions", "講演，投稿数のスライド"),
-    ours=(", ".join(f"+{i} (+{p:.0f}%)" for i, p in zip(growth.increase, growth.increase_pct)),
-          "，".join(f"+{i}（+{p:.0f}%）" for i, p in zip(growth.increase, growth.increase_pct))),
-    holds=ok_counts and ok_pct, numbers=dict(zip(growth.year.astype(str), growth.increase)),
-)
-shrinking = (growth.increase > 0).all() and growth.increase_pct.is_monotonic_decreasing
-claims.add(
-    "conference.growth_slowing",
-    en="Submissions grew every year from 2017 to 2021, each year by a smaller fraction.",
-    ja="2017〜2021 年，投稿数は毎年増え，増加率は年々小さくなった。",
-    paper=("still increasing but converging", "まだ増えているが，収束しつつある"),
-    source=("talk, slide on submissions", "講演，投稿数のスライド"),
-    ours=" > ".join(f"{p:.1f}%" for p in growth.increase_pct), holds=bool(shrinking),
-)
 after = conference.growth(stats, 2021, 2023)
 book.show_text(
     en=f"After the talk the growth picked up again: +{after.increase.iloc[0]:,} in 2022 "
@@ -115,23 +94,10 @@ book.show_text(
 # :::
 
 # %%
-LOW, HIGH = 0.22, 0.25
+LOW, HIGH = verdicts.TALK_BAND
 band = conference.years_in_band(stats, LOW, HIGH)
 first, last = conference.longest_run(band.year, band.in_band)
 book.show_figure(lambda lang: conference.draw_acceptance(band, LOW, HIGH, (first, last), lang), "conference-acceptance")
-outside = band[~band.in_band]
-run_rates = 100 * band.set_index("year").loc[first:last].acceptance_rate
-claims.add(
-    "conference.acceptance_band",
-    en="The acceptance rate stayed within 22–25 % (2015–2021).",
-    ja="採択率は 22〜25 % に保たれていた（2015〜2021 年）。",
-    paper="22–25 %", source=("talk, slide on acceptance rate", "講演，採択率のスライド"),
-    ours=(f"in the band {first}–{last} ({run_rates.min():.1f}–{run_rates.max():.1f} %); outside: "
-          + ", ".join(f"{y} {100 * r:.1f} %" for y, r in zip(outside.year, outside.acceptance_rate)),
-          f"{first}〜{last} 年は帯の中（{run_rates.min():.1f}〜{run_rates.max():.1f} %）。帯の外："
-          + "，".join(f"{y} 年 {100 * r:.1f} %" for y, r in zip(outside.year, outside.acceptance_rate))),
-    holds=first <= 2015 and last >= 2021, numbers={"first": first, "last": last},
-)
 
 # %% [markdown]
 # :::{lang} en
@@ -181,27 +147,6 @@ named = conference.tracks().set_index("track")
 programme = conference.schedule()
 slots = conference.oral_sessions_per_track(programme)
 book.show_figure(lambda lang: conference.draw_tracks(slots, named, lang), "conference-tracks")
-talk_tracks = set(named.index[named.named_in_talk == "yes"])
-pc_tracks = set(named.index[named.named_by_program_chairs == "yes"])
-top4 = set(slots.sort_values(ascending=False).index[:4])
-TRACK_NAMES = {"Machine Translation and Multilinguality": ("MT", "機械翻訳"), "Information Extraction": ("IE", "情報抽出"),
-               "Dialogue and Interactive Systems": ("dialogue", "対話"), "Question Answering": ("QA", "質問応答"),
-               "NLP Applications": ("applications", "NLP 応用"), "Machine Learning for NLP": ("ML", "NLP のための機械学習")}
-shared = [t for t in named.index if t in talk_tracks & pc_tracks]  # named by both sources, in the table's order
-claims.add(
-    "conference.popular_tracks",
-    en="The most popular tracks were machine translation, information extraction, dialogue and question answering.",
-    ja="人気のトラックは機械翻訳・情報抽出・対話・質問応答だった。",
-    paper=("MT, IE, dialogue, QA", "機械翻訳，情報抽出，対話，質問応答"),
-    source=("talk, slide on tracks", "講演，トラックのスライド"),
-    ours=(f"{len(talk_tracks & pc_tracks)} of the talk's {len(talk_tracks)} are among the program chairs' "
-          f"{len(pc_tracks)} ({', '.join(TRACK_NAMES.get(t, (t, t))[0] for t in shared)}); oral slots: "
-          + ", ".join(f"{t.split(' ')[0]} {slots[t]}" for t in sorted(talk_tracks)),
-          f"講演の {len(talk_tracks)} つのうち {len(talk_tracks & pc_tracks)} つがプログラム委員長の {len(pc_tracks)} つと"
-          f"重なる（{'，'.join(TRACK_NAMES.get(t, (t, t))[1] for t in shared)}）。オーラル枠："
-          + "，".join(f"{TRACK_NAMES.get(t, (t, t))[1]} {slots[t]}" for t in sorted(talk_tracks))),
-    holds=talk_tracks == pc_tracks, numbers={"overlap": len(talk_tracks & pc_tracks)},
-)
 book.show_text(
     en=f"MT and IE are popular by every witness. Dialogue ({slots['Dialogue and Interactive Systems']} oral slots) "
        f"had as many slots as MT, but question answering ({slots['Question Answering']}) had fewer than Machine Learning "
@@ -211,6 +156,17 @@ book.show_text(
        f"Machine Learning for NLP（{slots['Machine Learning for NLP']} 枠）より少ない枠でした。",
 )
 
+# %% [markdown]
+# :::{lang} en
+# ## Verdict
+# :::
+#
+# :::{lang} ja
+# ## 判定
+# :::
+
 # %%
+verdicts.add_conference_claims(claims, growth=growth, band=band, run=(first, last), named=named, slots=slots)
 claims.save()
 book.show_table(lambda lang: claims.table(lang))
+claims.show_summary()

@@ -44,6 +44,7 @@ profile = "quick"
 
 # %%
 from emnlp21 import book, conference
+from emnlp21.conference import verdicts
 
 P = book.parameters("practice", globals())
 book.use_theme()
@@ -52,7 +53,7 @@ programme = conference.schedule(P.timezone_local, P.timezone_reader)
 P
 
 # %%
-TALK_WINDOW = (22.0, 34.0)  # 22:00 to 10:00 the next morning, as hours from the evening's midnight
+TALK_WINDOW = verdicts.TALK_WINDOW  # 22:00 to 10:00 the next morning, as hours from the evening's midnight
 book.show_figure(lambda lang: conference.draw_clock(programme, TALK_WINDOW, (P.timezone_local, P.timezone_reader), lang),
                  "practice-clock")
 
@@ -69,35 +70,7 @@ book.show_figure(lambda lang: conference.draw_clock(programme, TALK_WINDOW, (P.t
 
 # %%
 first, last = conference.reader_window(programme)
-minutes = (programme.end - programme.start).dt.total_seconds() / 60
-inside = [max(0.0, min(conference.evening_hours(e), TALK_WINDOW[1]) - max(conference.evening_hours(s), TALK_WINDOW[0])) * 60
-          for s, e in zip(programme.start_reader, programme.end_reader)]
-share = sum(inside) / minutes.sum()
-
-
-claims.add(
-    "practice.night_in_japan",
-    en="For participants in Japan, the events fell between 22:00 and 10:00.",
-    ja="日本からの参加者にとって，イベントは 22:00〜10:00 に集中した。",
-    paper=("22:00–10:00 JST", "日本時間 22:00〜10:00"), source=("talk, slide on the schedule", "講演，日程のスライド"),
-    ours=(f"{conference.hhmm(first)}–{conference.hhmm(last)} JST; {100 * share:.0f} % of programme time inside 22:00–10:00",
-          f"日本時間 {conference.hhmm(first)}〜{conference.hhmm(last)}。予定時間の {100 * share:.0f} % が 22:00〜10:00 に入る"),
-    holds=share >= 0.9 and last <= TALK_WINDOW[1], numbers={"first": first, "last": last, "share": share},
-)
-by_kind = programme.assign(minutes=minutes).groupby("kind").minutes.agg(["min", "max", "count"])
-claims.add(
-    "practice.session_lengths",
-    en="Oral sessions lasted 90 minutes; virtual poster sessions two hours.",
-    ja="オーラルセッションは 90 分，バーチャルポスターセッションは 2 時間だった。",
-    paper=("90 min / 2 h", "90 分 / 2 時間"), source=("talk, slide on presentations", "講演，発表形式のスライド"),
-    ours=(f"oral {by_kind.loc['oral', 'min']:.0f}–{by_kind.loc['oral', 'max']:.0f} min "
-          f"({by_kind.loc['oral', 'count']} sessions); posters {by_kind.loc['virtual poster', 'min']:.0f}–"
-          f"{by_kind.loc['virtual poster', 'max']:.0f} min ({by_kind.loc['virtual poster', 'count']} sessions)",
-          f"オーラル {by_kind.loc['oral', 'min']:.0f}〜{by_kind.loc['oral', 'max']:.0f} 分"
-          f"（{by_kind.loc['oral', 'count']} セッション），バーチャルポスター {by_kind.loc['virtual poster', 'min']:.0f}〜"
-          f"{by_kind.loc['virtual poster', 'max']:.0f} 分（{by_kind.loc['virtual poster', 'count']} セッション）"),
-    holds=set(minutes[programme.kind == "oral"]) == {90.0} and set(minutes[programme.kind == "virtual poster"]) == {120.0},
-)
+share = verdicts.share_inside(programme, TALK_WINDOW)
 book.show_text(
     en=f"From the programme: the first event starts at {conference.hhmm(first)} and the last ends at {conference.hhmm(last)} Japan time; "
        f"{100 * share:.0f} % of the scheduled time lies inside the talk's 22:00–10:00 (the early exception is "
@@ -130,6 +103,17 @@ book.show_text(
     ja=f"この数字によれば，参加者の少なくとも {100 * online_share:.0f} % がオンラインでした。",
 )
 
+# %% [markdown]
+# :::{lang} en
+# ## Verdict
+# :::
+#
+# :::{lang} ja
+# ## 判定
+# :::
+
 # %%
+verdicts.add_practice_claims(claims, programme=programme, window=(first, last))
 claims.save()
 book.show_table(lambda lang: claims.table(lang))
+claims.show_summary()

@@ -151,10 +151,13 @@ for name, m in models.items():
           f"trained in {m.train_seconds:.0f} s")
 book.show_figure(lambda lang: y.draw_pretraining_curves({n: m.log for n, m in models.items()}, lang),
                  name="yamaguchi-pretraining-loss")
-own_task = pd.DataFrame([{"objective": n, **y.objective_accuracy(m.model, heldout_rows[:256], tokenizer, seed=P.seed)}
-                         for n, m in models.items()])
+own_predictions = {n: y.objective_predictions(m.model, heldout_rows[:256], tokenizer, seed=P.seed)
+                   for n, m in models.items()}
+own_task = pd.DataFrame([{"objective": n, **y.own_task_summary(p)} for n, p in own_predictions.items()])
 heldout_mlm = pt.heldout_report(models["mlm"], corpus.heldout, corpus.train, device=device)
-print(f"MLM held-out loss {heldout_mlm['heldout_loss']:.2f} vs unigram floor {heldout_mlm['unigram_entropy']:.2f} nats")
+gap_mlm = report.heldout_gap(models["mlm"], corpus.heldout, corpus.train, device=device)
+print(f"MLM held-out loss {heldout_mlm['heldout_loss']:.2f} vs unigram floor {heldout_mlm['unigram_entropy']:.2f} nats "
+      f"(gap {gap_mlm.text('en', 2)}, 99 % interval)")
 own_task
 
 # %% [markdown]
@@ -184,6 +187,8 @@ tasks = pt.build_tasks(P.tasks, n_train=P.n_train, n_eval=P.n_eval, seed=P.task_
 untrained = pt.pretrain(base.replace(steps=0), corpus.train, tokenizer, device=P.device)
 scores = y.finetune_with_checkpoints(models, untrained, tasks, save_at, seeds=P.finetune_seeds,
                                      config=pt.FinetuneConfig.from_profile(P), device=P.device)
+items = y.item_scores(models, untrained, tasks, save_at, seeds=P.finetune_seeds,
+                      config=pt.FinetuneConfig.from_profile(P), device=P.device)  # the same runs, item by item
 references = y.tidy_scores(pt.reference_scores(tasks))
 final = scores[~scores.model.str.contains("@")]
 order = [y.NO_PRETRAINING, *P.real_text_objectives, *y.REFERENCES]
@@ -213,41 +218,35 @@ book.show_figure(lambda lang: y.draw_compute_curve(curve, lang), name="yamaguchi
 # %% [markdown]
 # :::{lang} en
 # ## Verdict
+#
+# Every fine-tuning difference is paired: the models are scored on the same test items, and its 99 %
+# interval comes from resampling the fine-tuning seeds and the test items together. "Comparable to
+# MLM" is a non-inferiority test: it holds when the whole interval of Shuffle+Random − MLM lies above
+# minus the tolerance, the one gap the paper quantifies and calls small. These claims compare
+# pre-training objectives, that is pre-training procedures, so with one pre-training run per objective
+# they stay inconclusive whatever the interval says; the table still shows each estimate. Each
+# objective's own-task control resamples whole held-out rows (a collator manipulates a row's tokens
+# together), and the step time is a ratio of mean times over the timed rounds, resampled in pairs.
 # :::
 #
 # :::{lang} ja
 # ## 判定
+#
+# fine-tuning の差はすべて対応のある比較です。モデルを同じ評価項目で採点し，99 % 区間は fine-tuning の
+# シードと評価項目をあわせて再標本化して求めます。「MLM と同等」は非劣性の検定で，Shuffle+Random − MLM の
+# 区間全体が許容差（論文が数値で示し，小さいとした唯一の差）のマイナスより上にあれば成立です。これらの
+# 主張は事前学習の目的関数，つまり事前学習の手順を比べるので，目的関数ごとの事前学習が 1 回だけなら，
+# 区間がどうであれ判定不能のままです（表には推定値を示します）。各目的関数の自身のタスクの対照は
+# 取り分けの行ごと再標本化し（コレータは行のトークンをまとめて操作する），ステップ時間は測定ラウンドを
+# 対にして再標本化した平均時間の比です。
 # :::
 
 # %%
-ms = timing.set_index("objective")
-light = [n for n in P.real_text_objectives if n != "mlm"]
 claims = book.Claims("yamaguchi", P.profile)
-n_items = sum(len(t.test) for t in tasks.values())
-y.add_downstream_claims(claims, scores, P.real_text_objectives, near_points=P.near_mlm_points, n_items=n_items,
-                        controls=y.own_task_controls(own_task, P.real_text_objectives),
-                        shared_controls=[report.beyond_unigram_control(heldout_mlm["gain"])],
-                        curve=curve if save_at else None)
-claims.add(
-    "yamaguchi.light-heads-fewer-flops", kind="construction",  # a head of a few outputs against a vocabulary softmax
-    en="Every light objective costs fewer FLOPs per training step than MLM.",
-    ja="軽い目的関数はどれも，学習 1 ステップの FLOPs が MLM より少ない。",
-    paper=("small heads instead of a vocabulary-sized softmax (§3)", "語彙サイズのソフトマックスの代わりに小さなヘッド（§3）"),
-    source=y.PAPER_SOURCE,
-    ours=(", ".join(f"{y.label(n)} {flops[n] / flops['mlm']:.2f}×" for n in light) + " of MLM",
-          "MLM の " + "，".join(f"{y.label(n)} {flops[n] / flops['mlm']:.2f} 倍" for n in light)),
-    holds=all(flops[n] < flops["mlm"] for n in light),
-    numbers={n: flops[n] / flops["mlm"] for n in light})
-claims.add(
-    "yamaguchi.shuffle-random-faster-step", kind="construction",  # follows from the smaller head
-    en="A Shuffle+Random training step takes less wall time than an MLM step.",
-    ja="Shuffle+Random の学習 1 ステップは MLM より実時間が短い。",
-    paper=("Shuffle+Random more compute-efficient than MLM", "Shuffle+Random は MLM より計算効率が高い"),
-    source=y.PAPER_SOURCE,
-    ours=(f"{ms.loc['shuffle_random', 'ms_per_step']:.0f} ms vs {ms.loc['mlm', 'ms_per_step']:.0f} ms (median)",
-          f"{ms.loc['shuffle_random', 'ms_per_step']:.0f} ms，MLM {ms.loc['mlm', 'ms_per_step']:.0f} ms（中央値）"),
-    holds=ms.loc["shuffle_random", "ms_per_step"] < ms.loc["mlm", "ms_per_step"],
-    numbers={"shuffle_random_ms": ms.loc["shuffle_random", "ms_per_step"], "mlm_ms": ms.loc["mlm", "ms_per_step"]})
+y.add_downstream_claims(claims, items, P.real_text_objectives,
+                        controls=y.own_task_controls(own_predictions, P.real_text_objectives),
+                        shared_controls=[report.beyond_unigram_control(gap_mlm)], checkpoints=save_at)
+y.add_cost_claims(claims, flops, timing.attrs["steps_ms"])
 book.show_table(lambda lang: claims.table(lang))
 
 # %% [markdown]
@@ -294,6 +293,8 @@ g_tasks = grammar.build_grammar_tasks(n_train=P.n_train, n_eval=P.n_eval, seed=P
 g_untrained = pt.pretrain(g_base.replace(steps=0), g_text, g_tok, device=P.device)
 g_scores = y.finetune_with_checkpoints(g_models, g_untrained, g_tasks, g_save, seeds=P.finetune_seeds,
                                        config=pt.FinetuneConfig.from_profile(P), device=P.device)
+g_items = y.item_scores(g_models, g_untrained, g_tasks, g_save, seeds=P.finetune_seeds,
+                        config=pt.FinetuneConfig.from_profile(P), device=P.device)
 book.show_table(lambda lang: y.score_table(g_scores[~g_scores.model.str.contains("@")], lang, order))
 
 # %%
@@ -303,16 +304,14 @@ g_curve = y.compute_curve(g_averages, g_flops, [*g_save, P.grammar_steps])
 book.show_figure(lambda lang: y.draw_compute_curve(g_curve, lang), name="yamaguchi-grammar-compute-curve")
 g_rows = pack_sequences(tokenize_corpus(grammar.generate_corpus(2000, seed=P.seed + 1), g_tok), P.grammar_seq_len,
                         cls_id=g_tok.cls_token_id, sep_id=g_tok.sep_token_id, pad_id=g_tok.pad_token_id)
-g_own = pd.DataFrame([{"objective": n, **y.objective_accuracy(m.model, g_rows[:256], g_tok, seed=P.seed)}
-                      for n, m in g_models.items()])
-y.add_downstream_claims(claims, g_scores, P.objectives, near_points=P.near_mlm_points,
-                        n_items=sum(len(t.test) for t in g_tasks.values()), controls=y.own_task_controls(g_own, P.objectives),
-                        curve=g_curve if g_save else None, prefix="yamaguchi.grammar", setting=("(grammar)", "（文法）"))
+g_own = {n: y.objective_predictions(m.model, g_rows[:256], g_tok, seed=P.seed) for n, m in g_models.items()}
+y.add_downstream_claims(claims, g_items, P.objectives, controls=y.own_task_controls(g_own, P.objectives),
+                        checkpoints=g_save, prefix="yamaguchi.grammar", setting=("(grammar)", "（文法）"))
 claims.save()
 book.show_table(lambda lang: claims.table(lang))
+claims.show_summary()
 
 # %%
-n = claims.counts()
 g_avg = g_averages["mean"]
 avg = averages["mean"]
 mlm, sr, floor = avg["mlm"], avg["shuffle_random"], avg[y.NO_PRETRAINING]
@@ -320,23 +319,20 @@ book.show_text(
     en=(f"On real text at this scale ({P.layers} layers × {P.hidden}, {P.steps} steps), Shuffle+Random averages "
         f"{sr:.1f} against MLM's {mlm:.1f} and the untrained encoder's {floor:.1f}; on the grammar "
         f"({P.grammar_steps} steps) {g_avg['shuffle_random']:.1f} against {g_avg['mlm']:.1f} and "
-        f"{g_avg[y.NO_PRETRAINING]:.1f}. Findings: {n['finding_holds']} held, {n['finding_fails']} failed, "
-        f"{n['finding_inconclusive']} inconclusive; {n['construction']} claims hold by construction."),
+        f"{g_avg[y.NO_PRETRAINING]:.1f}."),
     ja=(f"実テキストでこの規模（{P.layers} 層 × {P.hidden}，{P.steps} ステップ）では，Shuffle+Random の平均は "
         f"{sr:.1f}，MLM は {mlm:.1f}，学習なしのエンコーダは {floor:.1f}，文法（{P.grammar_steps} ステップ）では "
-        f"{g_avg['shuffle_random']:.1f}，{g_avg['mlm']:.1f}，{g_avg[y.NO_PRETRAINING]:.1f} でした。"
-        f"知見は成立 {n['finding_holds']}，不成立 {n['finding_fails']}，判定不能 {n['finding_inconclusive']}，"
-        f"構成上成立するものが {n['construction']} 件です。"))
+        f"{g_avg['shuffle_random']:.1f}，{g_avg['mlm']:.1f}，{g_avg[y.NO_PRETRAINING]:.1f} でした。"))
 
 # %% [markdown]
 # :::{lang} en
 # What held and why. The FLOPs claim holds by construction: a head of 1–29 outputs costs almost
 # nothing, where MLM's vocabulary softmax, even on 15 % of the tokens, is a sizeable share of a small
 # encoder's compute (it is a smaller share in BERT-base, whose layers are far wider). Wall time
-# follows FLOPs only roughly on a shared CPU; the median over round-robin steps is the fair
-# comparison we can make. The downstream claims are the fragile ones: minutes of pre-training on a
-# million words teach any objective little, so compare a difference with the seed-to-seed spread in
-# the table before reading it. Testing the paper's claim at its own scale takes BERT-base and the
+# follows FLOPs only roughly on a shared CPU; steps timed round-robin, with an interval over the
+# rounds, are the fair comparison we can make. The downstream claims are the fragile ones: minutes of
+# pre-training on a million words teach any objective little, the intervals span points, and one
+# pre-training run per objective cannot stand for an objective. Testing the paper's claim at its own scale takes BERT-base and the
 # BookCorpus + Wikipedia text with far more steps; the `full`
 # profile (one GPU, untested here; the settings are in `profiles/full.yaml`) moves a step towards it with
 # the same wider, deeper encoder as the other pre-training chapters, twenty times the text, many more
@@ -357,9 +353,10 @@ book.show_text(
 # 何が成り立ち，なぜか。FLOPs の主張は構造上必ず成り立ちます。出力 1〜29 のヘッドはほとんど計算を
 # 要しませんが，MLM の語彙ソフトマックスは，トークンの 15 % だけに掛けても小さなエンコーダでは計算量の
 # 大きな割合を占めます（層がずっと広い BERT-base では割合は小さくなります）。共有 CPU では実時間は
-# FLOPs におおまかにしか従いません。順番に回して測ったステップ時間の中央値が，ここでできる公平な比較です。
-# 壊れやすいのは下流タスクの主張です。100 万語で数分の事前学習ではどの目的関数も多くは学べないので，
-# 差を読む前に表のシード間のばらつきと比べてください。論文の規模で確かめるには，BERT-base と
+# FLOPs におおまかにしか従いません。順番に回して測ったステップ時間と，測定ラウンドにわたる区間が，
+# ここでできる公平な比較です。壊れやすいのは下流タスクの主張です。100 万語で数分の事前学習ではどの
+# 目的関数も多くは学べず，区間は数ポイントに及び，目的関数ごとに 1 回の事前学習ではその目的関数を
+# 代表できません。論文の規模で確かめるには，BERT-base と
 # BookCorpus + Wikipedia で，はるかに多くのステップが必要です。`full` プロファイル（GPU 1 枚，
 # ここでは未検証。設定は `profiles/full.yaml`）は，他の事前学習の章と同じより広く深いエンコーダ，
 # 20 倍のテキスト，はるかに多いステップ，途中チェックポイント，5 シードの fine-tuning でその方向に一歩近づけます。

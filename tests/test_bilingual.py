@@ -3,6 +3,7 @@
 import ast
 import json
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -95,25 +96,34 @@ def test_root_index_redirects_by_language_and_links_both(tmp_path):
     assert "navigator.languages" in text and 'location.replace(chosen + "/book/intro.html"' in text
 
 
-def test_scoreboard_shows_verdicts_kinds_and_failed_controls():
-    from emnlp21.book.sphinxext.scoreboard import chapter_sections, claims_table, summary
+def test_scoreboard_shows_verdicts_kinds_estimates_regions_and_why_inconclusive():
+    from emnlp21.book.evidence import Estimate, above, within
+    from emnlp21.book.sphinxext.scoreboard import chance_line, chapter_sections, claims_table, summary
 
+    est = asdict(Estimate(2.5, 0.4, 4.6, pretrain_seeds=3, finetune_seeds=2, items=400))
+    points = asdict(above(0, unit="points", unit_ja="ポイント", source="the paper's direction", source_ja="論文の向き"))
     claims = [Claim(id="c.a", en="A grows.", ja="Aは増える。", paper="+1", source="slide 2", ours="+1",
-                    holds=True, chapter="c", profile="quick"),
+                    holds=True, chapter="c", profile="quick", estimate=est, region=points),
               Claim(id="c.b", en="B stays.", ja="Bは保つ。", paper="22%", source="slide 3", ours="19%",
-                    holds=False, chapter="c", profile="quick"),
+                    holds=False, chapter="c", profile="quick", verdict="fails",
+                    estimate=asdict(Estimate.exact(19.0)), region=asdict(within(1.0, center=22.0))),
               Claim(id="c.c", en="C learned.", ja="Cは学習した。", paper="yes", source="paper", ours="no",
                     holds=False, chapter="c", profile="quick", verdict="inconclusive",
-                    controls=[{"en": "MN above MRI", "ja": "MN が MRI を上回る", "passed": False}]),
+                    controls=[{"en": "MN above MRI", "ja": "MN が MRI を上回る", "passed": False}],
+                    reasons=[{"en": "MN above MRI", "ja": "MN が MRI を上回る"}], estimate=est, region=points),
               Claim(id="c.d", en="D is smaller.", ja="Dは小さい。", paper="yes", source="paper", ours="0.6×",
-                    holds=True, chapter="c", profile="quick", kind="construction")]
+                    holds=True, chapter="c", profile="quick", kind="construction", estimate=est, region=points)]
     text = claims_table(claims, "en").astext()
     assert "✗ fails" in text and "✓ holds" in text and "? inconclusive" in text and "c.b" in text
-    assert "control failed: MN above MRI" in text and "by construction" in text
+    assert "inconclusive because: MN above MRI" in text and "by construction" in text
+    assert "+2.50 [+0.40, +4.60] points (99 % interval, 3 pre-training × 2 fine-tuning seeds × 400 items)" in text
+    assert "holds if: > 0 points (the paper's direction)" in text and "holds if: in [21, 23]" in text
     ja = claims_table(claims, "ja").astext()
     assert "✗ 不成立" in ja and "判定不能" in ja and "MN が MRI を上回る" in ja and "構成上成立" in ja
+    assert "成立の条件：> 0 ポイント（論文の向き）" in ja and "99 % 区間" in ja
     assert summary(claims, "en") == "1 chapter, 3 findings: 1 hold, 1 fail, 1 inconclusive (also 0 checks, 1 by construction)."
     assert "知見 3 件" in summary(claims, "ja")
+    assert "at most 0.01 of the 3 hold" in chance_line(claims, "en") and "3 件中平均 0.01 件以下" in chance_line(claims, "ja")
     assert len(chapter_sections(claims, "en")) == 2  # one chapter line and one table
 
 OURS_VARIANTS = ("我々", "私たち", "われわれ")  # the house style says 本書

@@ -123,3 +123,74 @@ def test_pages_are_legible_on_a_phone_and_a_desktop(browser, base_url, name, lan
         assert page.locator("table.claims-scoreboard").count() >= 1
     shot(page, f"{name}-{lang}-{width}")
     page.close()
+
+
+# Dark mode and the execution report, on the fixture book (tests/test_site.py builds it): the theme's
+# dark mode follows the reader's system setting; every badge must keep its contrast there.
+BADGE_COLOURS = """(selector) => [...document.querySelectorAll(selector)].map(el => {
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+                       const p = m[1].split(',').map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const layers = [];  // the backgrounds behind the badge, innermost first, down to the first opaque one
+  for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+    const b = parse(getComputedStyle(n).backgroundColor);
+    if (b && b[3] > 0) { layers.push(b); if (b[3] >= 1) break; }
+  }
+  let bg = [255, 255, 255];
+  for (const [r, g, b, a] of layers.reverse()) bg = [r * a + bg[0] * (1 - a), g * a + bg[1] * (1 - a), b * a + bg[2] * (1 - a)];
+  return {text: el.textContent, color: parse(getComputedStyle(el).color), background: bg};
+})"""
+
+
+def contrast(one, two) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours (0–255)."""
+    def luminance(rgb):
+        c = [v / 255 for v in rgb[:3]]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.fixture(scope="module")
+def fixture_url(tmp_path_factory):
+    from test_site import make_fixture_book
+
+    root = make_fixture_book(tmp_path_factory.mktemp("fixture-book"))
+    build_site(root=root)
+    handler = functools.partial(QuietHandler, directory=str(site_dir(root)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_scoreboard_badges_keep_their_contrast_in_light_and_dark_mode(browser, fixture_url, lang, scheme):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page.goto(f"{fixture_url}/{lang}/intro.html")
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("data-theme") == scheme
+    badges = page.evaluate(BADGE_COLOURS, "table.claims-scoreboard .badge")
+    assert badges, "no badges on the scoreboard"
+    faint = [(b["text"], round(contrast(b["color"], b["background"]), 1)) for b in badges
+             if contrast(b["color"], b["background"]) < 4.5]
+    assert not faint, f"badges below a 4.5:1 contrast in {scheme} mode: {faint}"
+    page.locator("table.claims-scoreboard").first.scroll_into_view_if_needed()
+    shot(page, f"fixture-front-{lang}-{scheme}")
+    for name, url in (("chapter", "book/chapters/01_fixture.html#claim-fixture-band"), ("report", "book/execution.html")):
+        page.goto(f"{fixture_url}/{lang}/{url}")
+        page.wait_for_load_state("load")
+        shot(page, f"fixture-{name}-{lang}-{scheme}")
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_execution_report_fits_a_phone(browser, fixture_url, lang):
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{fixture_url}/{lang}/book/execution.html")
+    page.wait_for_load_state("load")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the execution report is {overflow}px wider than a phone's screen"
+    page.close()

@@ -53,7 +53,8 @@ def test_without_the_switch_nothing_changes(monkeypatch):
 
 def test_claims_of_a_dry_run_are_marked(dry):
     claims = book.Claims("conference", "full")
-    c = claims.add("conference.x", en="x", ja="x", paper="1", source="s", ours="1", holds=True, kind="check")
+    c = claims.add("conference.x", en="x", ja="x", paper="1", source="s", ours="1", kind="check",
+                   estimate=book.evidence.Estimate.exact(1.0), region=book.evidence.above(0))
     assert c.dry_run
     path = claims.save()
     assert book.claims.load_all(path.parent)[0].dry_run

@@ -333,28 +333,80 @@ def _fake_pairs(n_pairs, seed=0, per_pair=20):
     return rank, ratio, group
 
 
+def test_vectorised_weighted_spearman_equals_spearman_of_each_expanded_resample():
+    from scipy.stats import spearmanr
+
+    rank, ratio, group = _fake_pairs(30, per_pair=12)
+    rank = np.minimum(rank, 40.0)  # many ties in x
+    ratio[:25] = ratio[0]  # ties in y too, across pairs
+    counts = np.concatenate(list(K.pair_resamples(30, 6, seed=1)))
+    want = [spearmanr(np.repeat(rank, c[group].astype(int)), np.repeat(ratio, c[group].astype(int))).statistic
+            for c in counts]
+    for cells in (20_000_000, 70):  # all distinct values at once, or a few per block
+        got = K.weighted_spearman_many(rank, ratio, group, counts, block_cells=cells)
+        np.testing.assert_allclose(got, want, atol=1e-12)
+    distinct = _fake_pairs(30, per_pair=12)[1]  # no ties in y: the tie term comes from the counts alone
+    got = K.weighted_spearman_many(rank, distinct, group, counts)
+    np.testing.assert_allclose(got, [spearmanr(np.repeat(rank, c[group].astype(int)),
+                                               np.repeat(distinct, c[group].astype(int))).statistic for c in counts],
+                               atol=1e-12)
+
+
+def test_pair_resamples_are_the_same_draws_whatever_the_chunk():
+    whole = np.concatenate(list(K.pair_resamples(17, 300, seed=4, chunk=300)))
+    pieces = np.concatenate(list(K.pair_resamples(17, 300, seed=4, chunk=7)))
+    assert np.array_equal(whole, pieces) and whole.shape == (300, 17) and (whole.sum(1) == 17).all()
+    assert not np.array_equal(whole, np.concatenate(list(K.pair_resamples(17, 300, seed=5))))
+    with pytest.raises(ValueError, match="two sentence pairs"):
+        next(K.pair_resamples(1, 10))
+
+
 def test_bootstrap_interval_covers_the_estimate_and_narrows_with_more_pairs():
     from scipy.stats import spearmanr
 
-    few = K.bootstrap_spearman(*_fake_pairs(40), replicates=400, seed=0)
-    many = K.bootstrap_spearman(*_fake_pairs(640), replicates=400, seed=0)
+    few = K.bootstrap_spearman(*_fake_pairs(40), resamples=1000, level=0.9, seed=0)
+    many = K.bootstrap_spearman(*_fake_pairs(640), resamples=1000, level=0.9, seed=0)
     for e in (few, many):
-        assert e.low <= e.rho <= e.high and e.confidence == pytest.approx(0.99)
+        assert e.low <= e.rho <= e.high and e.confidence == pytest.approx(0.9) and e.replicates == 1000
     assert many.high - many.low < 0.5 * (few.high - few.low)  # about 1/4 with 16x the pairs
     assert few.rho == pytest.approx(spearmanr(*_fake_pairs(40)[:2]).statistic)
-    assert K.bootstrap_spearman(*_fake_pairs(40), replicates=400, seed=0) == few  # seeded
+    assert K.bootstrap_spearman(*_fake_pairs(40), resamples=1000, level=0.9, seed=0) == few  # seeded
     assert (few.pairs, few.tokens) == (40, 800)
+    with pytest.raises(ValueError, match="too few"):
+        K.bootstrap_spearman(*_fake_pairs(40), resamples=1000, seed=0)  # a 99 % interval needs 10,000
 
 
-def test_sign_claim_needs_the_interval_and_the_size():
+def test_the_books_rho_interval_is_99_percent_over_10000_resamples():
+    e = K.bootstrap_spearman(*_fake_pairs(40, per_pair=10), seed=0)
+    assert (e.replicates, e.confidence, e.pairs, e.estimate.pretrain_seeds) == (10_000, 0.99, 40, 1)
+    assert e.estimate.test == "percentile bootstrap over sentence pairs"
+
+
+def test_the_rho_regions_judge_the_whole_interval_against_the_least_size():
+    from emnlp21.book.evidence import Estimate
+
     def est(rho, low, high):
-        return K.RhoEstimate(rho=rho, low=low, high=high, confidence=0.99, pairs=100, tokens=5000, replicates=1000)
+        return K.RhoEstimate(estimate=Estimate(rho, low, high, items=100), tokens=5000)
 
-    assert est(-0.3, -0.35, -0.25).sign_holds(-1)
-    assert not est(-0.3, -0.35, -0.25).sign_holds(+1)
-    assert not est(-0.3, -0.5, 0.02).sign_holds(-1)  # interval reaches zero
-    assert not est(-0.05, -0.07, -0.03).sign_holds(-1)  # excludes zero, but too small
-    assert est(-K.MIN_RHO, -0.2, -0.01).sign_holds(-1)
+    assert K.MIX_MORE.judge(est(-0.3, -0.35, -0.25).estimate) == "holds"
+    assert K.MIX_MORE.judge(est(-0.3, -0.5, 0.02).estimate) == "inconclusive"  # reaches past -0.1
+    assert K.MIX_MORE.judge(est(-0.05, -0.07, -0.03).estimate) == "fails"  # excludes zero, but too small
+    assert K.MIX_MORE.judge(est(0.3, 0.2, 0.4).estimate) == "fails"
+    assert K.MIX_LESS.judge(est(0.3, 0.2, 0.4).estimate) == "holds"
+
+
+def test_bootstrap_means_is_paired_over_pairs_and_equals_the_mean_row():
+    rng = np.random.default_rng(0)
+    text = np.repeat(np.arange(50), rng.integers(3, 30, 50))  # pairs of different lengths
+    base = rng.uniform(0.2, 0.8, 50)[text][:, None, None] + rng.normal(0, 0.05, (len(text), 2, 1))
+    ratios = np.concatenate([base + 0.1, base], axis=2).astype(np.float32)  # measure A = B + 10 points everywhere
+    result = K.MixingRatios(ratios=ratios, token_ids=np.zeros(len(text), int), text_index=text,
+                            position=np.zeros(len(text), int), special=np.zeros(len(text), bool), measures=("A", "B"))
+    mean = K.bootstrap_means(result, lambda m: m["A"], test="t", resamples=1000, level=0.9)
+    assert mean.value == pytest.approx(result.mean_by_layer().loc["mean", "A"], rel=1e-6)
+    assert mean.low < mean.value < mean.high and mean.items == 50 and mean.high - mean.low > 1
+    diff = K.bootstrap_means(result, lambda m: m["A"] - m["B"], test="t", resamples=1000, level=0.9)
+    assert diff.value == pytest.approx(10, abs=1e-3) and diff.high - diff.low < 1e-3  # paired: the pairs cancel
 
 
 # --- The book's own MLMs (transformers BertModel without pooler, SDPA attention) --------------------------
@@ -398,16 +450,24 @@ def test_book_mlm_path_sums_back_and_equals_reference(book_mlm):
 
 # --- The chapter's claims on made-up numbers -----------------------------------------------------------------
 
-def _fake_run(key, rho, low, high, controls=(), atb=18.0):
+def _est(value, low, high, seeds=1):
+    from emnlp21.book.evidence import Estimate
+
+    return Estimate(value, low, high, pretrain_seeds=seeds, items=160, resamples=10_000)
+
+
+def _fake_run(key, rho=(-0.4, -0.45, -0.35), ordering=(10.0, 5.0, 15.0), ratio=(0.2, 0.18, 0.23), controls=(),
+              procedure=False, seeds=1, whole=None):
     import pandas as pd
 
     from emnlp21.kobayashi.verdicts import Run
 
-    means = pd.Series({"Attn-W": 96.0, "Attn-N": 85.0, "AttnRes-W": 48.0, "AttnRes-N": 22.0, "AttnResLn-N": atb,
+    means = pd.Series({"Attn-W": 96.0, "Attn-N": 85.0, "AttnRes-W": 48.0, "AttnRes-N": 22.0, "AttnResLn-N": 18.0,
                        "Layer-N (no FFN)": 20.0, "Layer-N (FFN lin.)": 25.0})
-    e = K.RhoEstimate(rho=rho, low=low, high=high, confidence=0.99, pairs=160, tokens=8000, replicates=1000)
-    return Run(key=key, label=key or "MiniLM", label_ja=key or "MiniLM", means=means, rho=e, rho_words=e,
-               controls=list(controls))
+    e = K.RhoEstimate(estimate=_est(*rho, seeds=seeds), tokens=8000)
+    return Run(key=key, label=key or "real-text MN", label_ja=key or "実テキストの MN", means=means, rho=e, rho_words=e,
+               ordering=_est(*ordering, seeds=seeds), atb_ratio=_est(*ratio, seeds=seeds),
+               whole_layer=None if whole is None else _est(*whole), controls=list(controls), procedure=procedure)
 
 
 def test_claim_kinds_and_verdicts():
@@ -416,24 +476,48 @@ def test_claim_kinds_and_verdicts():
 
     learned, unlearned = verdicts.learned_control(2.0, 1.5), verdicts.learned_control(0.8, 1.5)
     assert learned.passed and not unlearned.passed
-    runs = [_fake_run("", -0.4, -0.45, -0.35), _fake_run("minilm-masked", -0.05, -0.07, -0.03),
-            _fake_run("real-text-mn", -0.4, -0.5, -0.3, [unlearned]),
-            _fake_run("grammar-mn", -0.3, -0.4, 0.01, [learned], atb=60.0)]
+    assert verdicts.learned_control(_est(2.0, 1.8, 2.2), 1.5).passed  # the gap's whole interval above the bar
+    assert not verdicts.learned_control(_est(1.6, 1.4, 1.8), 1.5).passed  # across it
+    runs = [_fake_run("minilm", whole=(0.25, 0.22, 0.28)),  # one released model: every interval inside
+            _fake_run("minilm-masked", rho=(-0.05, -0.07, -0.03), ordering=(1.0, -0.5, 2.0), ratio=(0.5, 0.45, 0.55)),
+            _fake_run("", controls=[learned], procedure=True),  # the book's MLM, one pre-training run
+            _fake_run("grammar-mn", controls=[unlearned], procedure=True, seeds=3),
+            _fake_run("other", rho=(0.3, 0.2, 0.4), ordering=(-3.0, -4.0, -2.0), ratio=(0.7, 0.6, 0.8),
+                      whole=(0.6, 0.55, 0.65))]
     claims = book.Claims("kobayashi", "test")
     verdicts.add_claims(claims, runs, sum_errors={"MiniLM": 1e-7, "grammar MN": 2e-7})
     got = {c.id: (c.kind, c.verdict) for c in claims.items}
-    assert got["kobayashi.ordering"] == ("finding", "holds")
-    assert got["kobayashi.atb-far-below-attention"] == ("finding", "holds")
-    assert got["kobayashi.frequent-words-mix-more"] == ("finding", "holds")
+    for name in ("ordering", "atb-far-below-attention", "frequent-words-mix-more"):
+        assert got[f"kobayashi.{name}-minilm"] == ("finding", "holds")  # interval wholly inside
+        assert got[f"kobayashi.{name}-other"] == ("finding", "fails")  # wholly outside
+        assert got[f"kobayashi.{name}"] == ("finding", "inconclusive")  # one run of a recipe
+        assert got[f"kobayashi.{name}-grammar-mn"] == ("finding", "inconclusive")  # control failed
     assert got["kobayashi.frequent-words-mix-more-minilm-masked"] == ("finding", "fails")  # too small
-    assert got["kobayashi.frequent-words-mix-more-real-text-mn"] == ("finding", "inconclusive")  # control failed
-    assert got["kobayashi.ordering-real-text-mn"] == ("finding", "inconclusive")
-    assert got["kobayashi.frequent-words-mix-more-grammar-mn"] == ("finding", "fails")  # interval reaches 0
-    assert got["kobayashi.atb-far-below-attention-grammar-mn"] == ("finding", "fails")  # ordering of 60 > 22 breaks
-    assert got["kobayashi.ordering-grammar-mn"] == ("finding", "fails")
-    assert got["kobayashi.beyond-whole-layer"] == ("check", "holds")
+    assert got["kobayashi.ordering-minilm-masked"] == ("finding", "inconclusive")  # across 0
+    assert got["kobayashi.atb-far-below-attention-minilm-masked"] == ("finding", "inconclusive")  # across 0.5
+    assert got["kobayashi.beyond-whole-layer-minilm"] == ("check", "holds")
+    assert got["kobayashi.beyond-whole-layer-other"] == ("check", "fails")
     assert got["kobayashi.parts-sum-back"] == ("construction", "holds")
-    assert len(got) == 3 * len(runs) + 2
-    c = next(c for c in claims.items if c.id == "kobayashi.frequent-words-mix-more-real-text-mn")
+    assert len(got) == 3 * len(runs) + 3
+    by_id = {c.id: c for c in claims.items}
+    headline = by_id["kobayashi.frequent-words-mix-more"]
+    assert headline.procedure and "pre-training" in headline.reasons[0]["en"]
+    assert headline.en.startswith("real-text MN: ") and headline.ja.startswith("実テキストの MN：")
+    assert not by_id["kobayashi.ordering-minilm"].procedure
+    c = by_id["kobayashi.frequent-words-mix-more-grammar-mn"]
     assert c.numbers["min_rho"] == K.MIN_RHO and c.failed_controls
     assert c.text("ours", "ja") != c.text("ours", "en")
+    assert by_id["kobayashi.ordering-minilm"].needs_text("en").startswith("> 0 points")
+
+
+def test_a_finding_on_the_books_mlm_holds_with_enough_pretraining_runs_and_the_sum_back_can_fail():
+    from emnlp21 import book
+    from emnlp21.book import evidence
+    from emnlp21.kobayashi import verdicts
+
+    claims = book.Claims("kobayashi", "test")
+    run = _fake_run("", controls=[verdicts.learned_control(2.0, 1.5)], procedure=True, seeds=evidence.MIN_SEEDS)
+    verdicts.add_claims(claims, [run], sum_errors={"MN": 1e-3})
+    got = {c.id: c.verdict for c in claims.items}
+    assert got == {"kobayashi.ordering": "holds", "kobayashi.atb-far-below-attention": "holds",
+                   "kobayashi.frequent-words-mix-more": "holds", "kobayashi.parts-sum-back": "fails"}

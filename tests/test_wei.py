@@ -287,33 +287,143 @@ def test_a_subject_blind_learner_cannot_pass_the_positive_control():
     assert not gs.agreement_control(nearly).passed
 
 
-def test_frequency_slopes_recover_a_known_effect_and_claims_need_the_control():
-    rng = np.random.default_rng(0)
+SOURCES = {k: ("s", "s") for k in ("table2", "overall", "reduce", "cause")}
+FINDINGS = ("natural_below_nonce", "unseen_worse", "unseen_beat_item_learner", "reduce_error", "cause_error")
+
+
+def synthetic_items(seeds=(0, 1, 2), direction=1.0, items_per_verb=16, rng_seed=0):
+    """Scored items of verbs on a count grid, every seed scoring the same items in the same order: the
+    paper's effects times ``direction`` (+1 the paper's, −1 reversed, 0 none) — nonce +15 points, unseen
+    +10, −5 points per doubling of the target, +5 per doubling of the competitor. The mean error
+    stays near 20 %, well below argmax P(V)'s 50 %, in every direction."""
+    rng = np.random.default_rng(rng_seed)
+    cells = [(a, b) for a in LEVELS for b in LEVELS] * 2
     rows = []
-    for k, (t, c) in enumerate([(a, b) for a in LEVELS for b in LEVELS] * 2):
-        p = np.clip(0.2 - 0.05 * np.log2(t + 1) + 0.05 * np.log2(c + 1), 0, 1)
-        for cond in ("natural", "nonce"):
-            for i in range(40):
-                rows.append({"condition": cond, "seed": 0, "correct": f"v{k}", "target": t, "competitor": c,
-                             "error": float(rng.random() < p), "argmax_v": 0.5 if t == c else float(c > t),
-                             "argmax_sv": 0.5, "seen": bool(i % 2)})
-    items = pd.DataFrame(rows)
+    for seed in seeds:
+        for k, (t, c) in enumerate(cells):
+            for cond in ("natural", "nonce"):
+                for i in range(items_per_verb):
+                    seen = i % 2 == 0
+                    p = 0.2 - 0.125 * direction + direction * (0.15 * (cond == "nonce") + 0.10 * (not seen)
+                                                         - 0.05 * np.log2(t + 1) + 0.05 * np.log2(c + 1))
+                    rows.append({"condition": cond, "seed": seed, "verb": f"v{k}", "number": ("sg", "pl")[i % 4 // 2],
+                                 "correct": f"v{k}-{i % 4 // 2}", "target": t, "competitor": c,
+                                 "error": float(rng.random() < np.clip(p, 0.02, 0.98)),
+                                 "argmax_v": 0.5 if t == c else float(c > t),
+                                 "argmax_sv": 0.0 if seen else 0.5, "seen": seen})
+    return pd.DataFrame(rows)
+
+
+def _verdicts(items, controls=(Control("c", "c", True),)):
+    claims = Claims("wei", "test")
+    verdicts.add_claims(claims, items, controls=list(controls), setting="grammar", label=("g", "g"), source=SOURCES)
+    return claims, {c.id.split(".")[-1]: c for c in claims.items}
+
+
+def test_frequency_slopes_recover_a_known_effect():
+    items = synthetic_items(seeds=(0,), items_per_verb=40)
     fit = verdicts.frequency_slopes(items)
     assert fit.loc["nonce", "b_target"] == pytest.approx(-0.05, abs=0.02)
     assert fit.loc["nonce", "b_competitor"] == pytest.approx(0.05, abs=0.02)
-    claims = Claims("wei", "test")
-    verdicts.add_claims(claims, items, controls=[Control("c", "c", True)], setting="grammar", label=("g", "g"),
-                        source={k: ("s", "s") for k in ("table2", "overall", "reduce", "cause")})
-    got = {c.id.split(".")[-1]: c for c in claims.items}
-    assert got["reduce_error"].verdict == "holds" and got["cause_error"].verdict == "holds"
-    assert got["argmax_sv_chance_unseen"].kind == "construction" and got["argmax_sv_chance_unseen"].holds
-    failed = Claims("wei", "test")
-    verdicts.add_claims(failed, items, controls=[Control("c", "c", False)], setting="grammar", label=("g", "g"),
-                        source={k: ("s", "s") for k in ("table2", "overall", "reduce", "cause")})
-    assert {c.verdict for c in failed.items if c.kind == "finding"} == {"inconclusive"}
+    est, per = verdicts.slope_estimate(items, "target")
+    assert est.value == pytest.approx(100 * fit["b_target"].mean()) and per["nonce"] == pytest.approx(100 * fit.loc["nonce", "b_target"])
+    assert est.low < -5 < est.high and est.resamples == 10_000 and est.items == 32  # clusters: the verbs
+
+
+def test_the_weighted_fit_of_every_replicate_is_least_squares_on_the_drawn_units():
+    rng = np.random.default_rng(1)
+    X = np.column_stack([np.ones(12), rng.normal(size=12), rng.normal(size=12)])
+    verb, Y = np.repeat(np.arange(6), 2), rng.normal(size=(3, 12))
+    wv, ws = rng.multinomial(6, np.full(6, 1 / 6), size=5).astype(float), rng.multinomial(3, np.full(3, 1 / 3), size=5).astype(float)
+    got = verdicts.weighted_fit(X, verb, Y, wv, ws)
+    for b in range(5):
+        reps = [(s, u) for s in range(3) for u in range(12) for _ in range(int(ws[b, s] * wv[b, verb[u]]))]
+        if np.linalg.matrix_rank(X[[u for _, u in reps]]) < 3:
+            assert np.isnan(got[b]).all()
+            continue
+        want, *_ = np.linalg.lstsq(X[[u for _, u in reps]], Y[[s for s, _ in reps], [u for _, u in reps]], rcond=None)
+        assert got[b] == pytest.approx(want)
+    # inflation: deviations across seeds scaled by sqrt(S / (S - 1)), the mean kept
+    same = verdicts.weighted_fit(X, verb, Y, np.ones((1, 6)), np.ones((1, 3)), inflate=True)
+    assert same[0] == pytest.approx(verdicts.weighted_fit(X, verb, Y, np.ones((1, 6)), np.ones((1, 3)))[0])
+
+
+def test_the_cluster_difference_is_the_libraries_multibootstrap_from_cluster_sums():
+    """Same estimator and design as evidence.difference(clusters=...), from each verb's sum and count."""
+    from emnlp21.book import evidence
+
+    rng = np.random.default_rng(3)
+    n = 600
+    verb = rng.integers(0, 30, n)
+    effect = rng.normal(0, 15, 30)[verb]  # each verb's own effect on arm a: clusters matter
+    rows = [pd.DataFrame({"arm": arm, "pretrain_seed": s, "item": np.arange(n), "verb": verb,
+                          "score": 100 * (rng.random(n) < p / 100)})
+            for s in range(3) for arm, p in (("a", np.clip(40 + effect, 1, 99)), ("b", np.full(n, 30.0)))]
+    scores = pd.concat(rows, ignore_index=True)
+    ours = verdicts.cluster_difference(scores, "a", "b", test="t")
+    lib = evidence.difference(scores, "a", "b", clusters="verb")
+    assert ours.value == pytest.approx(lib.value) and (ours.pretrain_seeds, ours.items) == (lib.pretrain_seeds, lib.items) == (3, 30)
+    width = lib.high - lib.low
+    assert ours.low == pytest.approx(lib.low, abs=0.1 * width) and ours.high == pytest.approx(lib.high, abs=0.1 * width)
+    items_only = evidence.difference(scores, "a", "b")  # items as if independent: a narrower, wrong interval
+    assert items_only.high - items_only.low < 0.9 * width
+
+
+def test_findings_hold_with_three_runs_in_the_papers_direction():
+    claims, got = _verdicts(synthetic_items())
+    for name in FINDINGS:
+        assert got[name].verdict == "holds", (name, got[name].estimate)
+        assert got[name].procedure and got[name].interval.pretrain_seeds == 3
+    assert got["reduce_error"].interval.high < 0 < got["cause_error"].interval.low
+    assert got["argmax_sv_chance_unseen"].kind == "construction" and got["argmax_sv_chance_unseen"].verdict == "holds"
+    assert all(c["passed"] for c in got["reduce_error"].controls)
+
+
+def test_findings_fail_when_reversed_and_are_inconclusive_without_an_effect():
+    _, reversed_ = _verdicts(synthetic_items(direction=-1.0))
+    for name in ("natural_below_nonce", "unseen_worse", "reduce_error", "cause_error"):
+        assert reversed_[name].verdict == "fails", (name, reversed_[name].estimate)
+    _, null = _verdicts(synthetic_items(direction=0.0))
+    for name in ("natural_below_nonce", "unseen_worse", "reduce_error", "cause_error"):
+        e = null[name].interval
+        assert e.low < 0 < e.high and null[name].verdict == "inconclusive", (name, null[name].estimate)
+        assert not null[name].reasons  # straddling, not gated
+
+
+def test_one_pretraining_run_or_a_failed_control_leaves_every_finding_inconclusive():
+    _, one = _verdicts(synthetic_items(seeds=(0,)))
+    for name in FINDINGS:
+        assert one[name].verdict == "inconclusive" and "pre-training" in one[name].reasons[-1]["en"]
+    assert one["reduce_error"].decision_region.judge(one["reduce_error"].interval) == "holds"  # the interval alone would hold
+    _, gated = _verdicts(synthetic_items(), controls=[Control("c", "c", False)])
+    assert {gated[n].verdict for n in FINDINGS} == {"inconclusive"}
     # a learner that is word frequency and nothing else: the frequency effects are there, yet they do not count
-    frequency = Claims("wei", "test")
-    verdicts.add_claims(frequency, items.assign(error=items.argmax_v), controls=[Control("c", "c", True)],
-                        setting="grammar", label=("g", "g"), source={k: ("s", "s") for k in ("table2", "overall", "reduce", "cause")})
-    got = {c.id.split(".")[-1]: c for c in frequency.items}
-    assert got["reduce_error"].verdict == "inconclusive" and "argmax P(V)" in got["reduce_error"].failed_controls[0]["en"]
+    items = synthetic_items()
+    _, frequency = _verdicts(items.assign(error=items.argmax_v))
+    assert frequency["reduce_error"].verdict == "inconclusive"
+    assert "argmax P(V)" in frequency["reduce_error"].failed_controls[0]["en"]
+
+
+def test_items_must_line_up_across_seeds():
+    items = synthetic_items(seeds=(0, 1), items_per_verb=4)
+    with pytest.raises(ValueError, match="same items"):
+        verdicts.with_units(items.iloc[:-1])
+    units = verdicts.with_units(items)
+    assert units.groupby("item")["verb"].nunique().max() == 1 and set(units.pretrain_seed) == {0, 1}
+    swapped = pd.concat([items[items.seed == 0], items[items.seed == 1].iloc[::-1]])
+    with pytest.raises(ValueError, match="order"):
+        verdicts.with_units(swapped)
+
+
+def test_controls_are_checks_decided_by_their_own_intervals():
+    probe = gs.control_probe(200, seed=0)
+    gates = [verdicts.unigram_gate(2.0, ("m", "m"), 1.5), verdicts.unigram_gate(1.0, ("m", "m"), 1.5),
+             gs.agreement_control(probe.assign(error=0.0))]
+    assert [g.passed for g in gates] == [True, False, True]
+    claims = Claims("wei", "test")
+    verdicts.add_control_claims(claims, gates, "grammar", ("s", "s"))
+    assert [c.verdict for c in claims.items] == ["holds", "fails", "holds"] and {c.kind for c in claims.items} == {"check"}
+    assert "99 % interval" in gates[2].en and "99 % 区間" in gates[2].ja
+    from emnlp21.book.evidence import Estimate
+    straddles = verdicts.unigram_gate(Estimate(2.0, 1.4, 2.6, items=500), ("m", "m"), 1.5)  # a heldout_gap estimate
+    assert not straddles.passed and straddles.region.judge(straddles.estimate) == "inconclusive"

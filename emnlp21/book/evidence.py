@@ -41,7 +41,7 @@ ALPHA = 0.01  # the book's one level: two-sided, so intervals are 99 %
 LEVEL = 1 - ALPHA
 RESAMPLES = 10_000  # 50 replicates in each 0.5 % tail of a 99 % percentile interval
 MIN_SEEDS = 3  # pre-training runs per arm that a claim about a pre-training procedure needs
-_WEIGHTS_PER_CHUNK = 20_000_000  # item weights held at once (replicates × items): about 160 MB
+_WEIGHTS_PER_CHUNK = 20_000_000  # unit weights held at once (replicates × units): about 160 MB
 
 
 @dataclass(frozen=True)
@@ -103,13 +103,13 @@ class Estimate:
     def text(self, lang: str = "en", digits: int = 1) -> str:
         """``+2.3 [−0.4, +5.1]`` (99 %), or the value alone when exact."""
         f = f"{{:+.{digits}f}}"
-        if self.low == self.high:
+        if self.resamples == 0 and self.low == self.high:
             return f.format(self.value)
         return f"{f.format(self.value)} [{f.format(self.low)}, {f.format(self.high)}]"
 
     def basis(self, lang: str = "en") -> str:
         """What the interval rests on, in words."""
-        if self.low == self.high:
+        if self.resamples == 0 and self.low == self.high:
             return "exact" if lang == "en" else "厳密値"
         if lang == "ja":
             return (f"{100 * self.level:g} % 区間，事前学習 {self.pretrain_seeds} × fine-tuning {self.finetune_seeds} "
@@ -212,13 +212,13 @@ def decide(kind: str, estimate: Estimate, region: Region, controls: Iterable[Con
 COLUMNS = ("arm", "task", "pretrain_seed", "finetune_seed", "item", "score")
 
 
-def _weights(rng: np.random.Generator, size: int, n: int) -> np.ndarray:
+def bootstrap_counts(rng: np.random.Generator, size: int, n: int) -> np.ndarray:
     """``size`` bootstrap draws of ``n`` units as counts (each row sums to n)."""
     idx = rng.integers(0, n, size=(size, n)) + n * np.arange(size)[:, None]
     return np.bincount(idx.ravel(), minlength=size * n).reshape(size, n).astype(np.float64)
 
 
-def _inflate(y: np.ndarray, axis: int) -> np.ndarray:
+def inflate_deviations(y: np.ndarray, axis: int) -> np.ndarray:
     """Scale the deviations along ``axis`` from their mean by √(k/(k − 1)): the bootstrap of k units
     then has the unbiased variance of their mean (no change for one unit)."""
     k = y.shape[axis]
@@ -242,7 +242,7 @@ def multibootstrap(scores: pd.DataFrame, statistic: Callable[[pd.DataFrame], pd.
     ``statistic(means)`` takes a frame of mean scores, one row per replicate and one column per
     (arm, task) (``means["MN"].mean(axis=1)`` is MN's task average) and returns one value per row.
     """
-    df = scores.copy()
+    df = scores.reset_index(drop=True)
     for col, default in (("task", "all"), ("pretrain_seed", 0), ("finetune_seed", 0)):
         if col not in df:
             df[col] = default
@@ -254,62 +254,57 @@ def multibootstrap(scores: pd.DataFrame, statistic: Callable[[pd.DataFrame], pd.
     if resamples < min_resamples(level):
         raise ValueError(f"{resamples} resamples are too few for a {level:.0%} interval (need {min_resamples(level)})")
     rng = np.random.default_rng(seed)
-    cells = {}  # (arm, task) -> (X[p, f, i] with NaN where absent, pretrain labels, finetune labels, item labels)
-    for (arm, task), g in df.groupby(["arm", "task"], sort=False):
-        cube = g.pivot_table(index=["pretrain_seed", "finetune_seed"], columns="item", values="score", aggfunc="mean")
-        ps, fs = sorted(g["pretrain_seed"].unique()), sorted(g["finetune_seed"].unique())
-        full = pd.MultiIndex.from_product([ps, fs], names=cube.index.names)
-        cells[arm, task] = (cube.reindex(full).to_numpy().reshape(len(ps), len(fs), -1), tuple(ps), tuple(fs),
-                            cube.columns.to_numpy())
-    units = {}  # task -> (item labels, cluster index per item, number of clusters)
+    units = {}  # task -> the unit (cluster, or item) of every row of that task, and how many units
     for task, g in df.groupby("task", sort=False):
-        items = np.array(sorted(g["item"].unique()))
-        if clusters:
-            of_item = g.drop_duplicates("item").set_index("item")[clusters].reindex(items)
-            codes, uniques = pd.factorize(of_item)
-            units[task] = (items, codes, len(uniques))
-        else:
-            units[task] = (items, np.arange(len(items)), len(items))
+        codes, uniques = pd.factorize(g[clusters] if clusters else g["item"], sort=True)
+        df.loc[g.index, "_unit"] = codes
+        units[task] = len(uniques)
+    if clusters and (df.groupby(["task", "item"])[clusters].nunique() > 1).any():
+        raise ValueError(f"an item belongs to more than one {clusters!r}")
+    df["_unit"] = df["_unit"].astype(np.int64)
+    # (arm, task) -> (sums S[p, f, u] and counts N[p, f, u] of the scores per unit, pretrain and finetune labels):
+    # items of one unit always share their weight, so a unit's sum and count are all the bootstrap needs
+    cells = {}
+    for (arm, task), g in df.groupby(["arm", "task"], sort=False):
+        ps, fs = sorted(g["pretrain_seed"].unique()), sorted(g["finetune_seed"].unique())
+        agg = g.groupby(["pretrain_seed", "finetune_seed", "_unit"])["score"].agg(["sum", "count"])
+        idx = pd.MultiIndex.from_product([ps, fs, range(units[task])], names=agg.index.names)
+        agg = agg.reindex(idx, fill_value=0).to_numpy().reshape(len(ps), len(fs), units[task], 2)
+        cells[arm, task] = (agg[..., 0], agg[..., 1], tuple(ps), tuple(fs))
 
-    def means(item_w: dict, seed_w: dict, resampled: bool) -> pd.DataFrame:
+    def means(unit_w: dict, seed_w: dict, resampled: bool) -> pd.DataFrame:
         out = {}
-        for (arm, task), (x, ps, fs, labels) in cells.items():
-            items, _, _ = units[task]
-            w = item_w[task][:, np.searchsorted(items, labels)]  # [B, N]
-            present = ~np.isnan(x)
-            xs = np.where(present, x, 0.0)
-            y = np.einsum("bn,pfn->bpf", w, xs) / np.maximum(np.einsum("bn,pfn->bpf", w, present), 1e-12)
+        for (arm, task), (sums, counts, ps, fs) in cells.items():
+            w = unit_w[task]  # [B, U]
+            with np.errstate(invalid="ignore", divide="ignore"):  # a draw without any of an arm's units: NaN
+                y = np.einsum("bu,pfu->bpf", w, sums) / np.einsum("bu,pfu->bpf", w, counts)
             if resampled:  # (the full sample's means need no scaling: it keeps every mean)
-                y = _inflate(_inflate(y, axis=2), axis=1)
+                y = inflate_deviations(inflate_deviations(y, axis=2), axis=1)
             wp, wf = seed_w[ps, fs]  # [B, P], [B, P, F]
             out[arm, task] = np.einsum("bp,bpf,bpf->b", wp, wf, y) / (len(ps) * len(fs))
         return pd.DataFrame(out)
 
     def draws(size: int, identity: bool) -> tuple[dict, dict]:
-        item_w = {}
-        for task, (items, codes, n_clusters) in units.items():
-            cw = np.ones((1, n_clusters)) if identity else _weights(rng, size, n_clusters)
-            item_w[task] = cw[:, codes]
+        unit_w = {task: np.ones((1, n)) if identity else bootstrap_counts(rng, size, n) for task, n in units.items()}
         seed_w = {}
-        for _, ps, fs, _ in cells.values():
+        for _, _, ps, fs in cells.values():
             if (ps, fs) in seed_w:
                 continue
             if identity:
                 seed_w[ps, fs] = (np.ones((1, len(ps))), np.ones((1, len(ps), len(fs))))
             else:
-                wf = np.stack([_weights(rng, size, len(fs)) for _ in ps], axis=1)
-                seed_w[ps, fs] = (_weights(rng, size, len(ps)), wf)
-        return item_w, seed_w
+                wf = np.stack([bootstrap_counts(rng, size, len(fs)) for _ in ps], axis=1)
+                seed_w[ps, fs] = (bootstrap_counts(rng, size, len(ps)), wf)
+        return unit_w, seed_w
 
     value = float(np.asarray(statistic(means(*draws(1, True), False)))[0])
-    chunk = int(np.clip(_WEIGHTS_PER_CHUNK // sum(len(u[0]) for u in units.values()), 16, 1000))
+    chunk = int(np.clip(_WEIGHTS_PER_CHUNK // sum(units.values()), 16, 1000))
     reps = np.concatenate([np.asarray(statistic(means(*draws(min(chunk, resamples - k), False), True)), dtype=float)
                            for k in range(0, resamples, chunk)])
-    n_items = min(units[t][2] for t in units)
     return Estimate.from_replicates(
-        value, reps, test=test, level=level,
-        pretrain_seeds=min(len(ps) for _, ps, _, _ in cells.values()),
-        finetune_seeds=min(len(fs) for _, _, fs, _ in cells.values()), items=n_items)
+        value, reps, test=test, level=level, items=min(units.values()),
+        pretrain_seeds=min(len(ps) for _, _, ps, _ in cells.values()),
+        finetune_seeds=min(len(fs) for _, _, _, fs in cells.values()))
 
 
 def difference(scores: pd.DataFrame, a: str, b: str, tasks: Sequence[str] | None = None, **kw) -> Estimate:

@@ -158,7 +158,7 @@ def execute(name: str, profile: str = "quick", parameters: dict[str, Any] | None
     write_atomic(target, json.dumps(notebook, ensure_ascii=False, indent=1).encode("utf-8"))
     draft.unlink()
     seconds = time.perf_counter() - started
-    _write_provenance(section_of(name), profile + dry, seconds)
+    _write_provenance(section_of(name), profile + dry, seconds, name=name, parameters=parameters)
     print(f"[book] {name}: done in {seconds:.0f} s", flush=True)
     return True
 
@@ -179,13 +179,70 @@ def _show_only_the_parameters_that_ran(notebook: dict) -> None:
                 cell.setdefault("metadata", {})["tags"] = [*t, "remove-cell"]
 
 
-def _write_provenance(section: str, profile: str, seconds: float) -> None:
+def _write_provenance(section: str, profile: str, seconds: float, name: str = "",
+                      parameters: dict[str, Any] | None = None) -> None:
+    """The chapter's record (the front page's provenance line and the execution report read it): the
+    profile, machine, start, seconds and status, whether it was a dry run, the commit and the versions
+    that computed it, and the seeds its section gave it."""
     import datetime
 
+    now = datetime.datetime.now(datetime.timezone.utc)
+    started = now - datetime.timedelta(seconds=seconds)
     record = {"profile": profile, "machine": machine_description(), "seconds": round(seconds, 1),
-              "executed": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="minutes")}
+              "executed": now.isoformat(timespec="minutes"), "started": started.isoformat(timespec="seconds"),
+              "status": "ok", "dry_run": is_dry_run(), "notebook": name or section,
+              **git_commit(), "versions": package_versions(),
+              "seeds": _seeds(section, profile.removesuffix(" (dry run)"), parameters or {})}
     path = provenance_dir() / f"{section}.json"
-    write_atomic(path, json.dumps(record).encode("utf-8"))
+    write_atomic(path, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+
+
+def git_commit(root: Path | None = None) -> dict[str, Any]:
+    """``{"commit": <git rev-parse HEAD>, "modified": <tracked files differ from it>}``; ``"unknown"``
+    and None outside a git checkout (an unpacked archive) or without git."""
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", *args], cwd=root or project_root(), capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return {"commit": "unknown", "modified": None}
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "modified": None if status is None else bool(status)}
+
+
+VERSIONED = ("torch", "transformers", "numpy")  # the packages whose version the execution report shows
+
+
+def package_versions() -> dict[str, str]:
+    """Python's version and the installed versions of :data:`VERSIONED` (read from the package
+    metadata: nothing is imported)."""
+    import platform
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for package in VERSIONED:
+        try:
+            out[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            out[package] = "not installed"
+    return out
+
+
+def _seeds(section: str, profile: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The seed parameters (every name holding ``seed``) of the chapter's section, as the profile and
+    the run's overrides set them."""
+    try:
+        values = dict((load_profile("quick").get(section) or {}))
+        if profile != "quick":
+            values.update(load_profile(profile).get(section) or {})
+    except (ParameterError, OSError, AttributeError):
+        values = {}
+    values.update(parameters)
+    return {k: v for k, v in values.items() if "seed" in k and k != "profile"}
 
 
 def section_of(name: str) -> str:

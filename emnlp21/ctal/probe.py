@@ -139,22 +139,34 @@ def sentence_vectors(text_model, texts, batch_size: int = 64) -> np.ndarray:
     return np.concatenate(out).astype(np.float64)
 
 
-def text_model_probe(text_models: dict, emotion: SpeechSet, sentiment: SpeechSet, folds: int | None = None) -> pd.DataFrame:
+def text_model_probe(text_models: dict, emotion: SpeechSet, sentiment: SpeechSet, folds: int | None = None, *,
+                     return_items: bool = False) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """How much of the tasks' text each candidate language stream already holds, frozen: a logistic
     regression on its sentence vectors (columns) beside the bag of words, for the four emotions and
-    the valence (speaker-group folds, as the fine-tuning) and the sentiment sign (train → test)."""
+    the valence (speaker-group folds, as the fine-tuning) and the sentiment sign (train → test).
+    ``return_items``: also each test item's outcome (columns probe, task, item: its position in the
+    emotion or sentiment set, correct), for paired comparisons with the fine-tuned models."""
     emo, val = emotion.table.label.to_numpy(), emotion.table.emotion.map(EMOTION_POLARITY).to_numpy()
     groups = emotion.table.group.to_numpy()
     tr = (sentiment.table.split == "train").to_numpy()
     sign = (sentiment.table.score > 0).to_numpy()
+    rows = []
 
-    def cv(x, y):
-        correct = total = 0
+    def cv(x, y, name, task):
+        where, right = [], []
         for g in sorted(np.unique(groups))[: folds or None]:
             te = groups == g
-            correct += int((_lr(1.0).fit(x[~te], y[~te]).predict(x[te]) == y[te]).sum())
-            total += int(te.sum())
-        return correct / total
+            where.append(np.flatnonzero(te))
+            right.append(_lr(1.0).fit(x[~te], y[~te]).predict(x[te]) == y[te])
+        rows.append(pd.DataFrame({"probe": name, "task": task, "item": np.concatenate(where),
+                                  "correct": np.concatenate(right).astype(np.int8)}))
+        return float(np.concatenate(right).mean())
+
+    def split(x, y, name, task):
+        right = _lr(1.0).fit(x[tr], y[tr]).predict(x[~tr]) == y[~tr]
+        rows.append(pd.DataFrame({"probe": name, "task": task, "item": np.flatnonzero(~tr),
+                                  "correct": right.astype(np.int8)}))
+        return float(right.mean())
 
     feats = {}
     for name, tm in text_models.items():
@@ -165,6 +177,7 @@ def text_model_probe(text_models: dict, emotion: SpeechSet, sentiment: SpeechSet
     feats["bag of words"] = (vec.transform(emotion.table.text).toarray(), vec.transform(sentiment.table.text).toarray())
     out = {}
     for name, (xe, xs) in feats.items():
-        out[name] = {"emotion (4)": cv(xe, emo), "valence": cv(xe, val),
-                     "sentiment sign": float((_lr(1.0).fit(xs[tr], sign[tr]).predict(xs[~tr]) == sign[~tr]).mean())}
-    return pd.DataFrame(out)
+        out[name] = {"emotion (4)": cv(xe, emo, name, "emotion (4)"), "valence": cv(xe, val, name, "valence"),
+                     "sentiment sign": split(xs, sign, name, "sentiment sign")}
+    table = pd.DataFrame(out)
+    return (table, pd.concat(rows, ignore_index=True)) if return_items else table

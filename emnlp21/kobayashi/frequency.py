@@ -7,10 +7,15 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+import torch
 from scipy.stats import spearmanr
 
-from ..book.evidence import ALPHA
+from ..book.evidence import LEVEL, RESAMPLES, Estimate, above, below
 from .mixing import MEASURES
+from .paper import SPEARMAN
+from .run import pair_resamples
+
+_CELLS_PER_CHUNK = 4_000_000  # replicates × tokens ranked at once (a few float64 arrays of 32 MB)
 
 
 def frequency_ranks(tokenizer, sentences: Sequence[str], batch_size: int = 2048) -> np.ndarray:
@@ -121,58 +126,132 @@ def weighted_spearman(x: np.ndarray, y: np.ndarray, w: np.ndarray, _prepared=Non
     return _weighted_pearson(_weighted_ranks(*px, w), _weighted_ranks(*py, w), w)
 
 
+def _midranks_many(values: np.ndarray, pair: np.ndarray, counts_t: torch.Tensor,
+                   block_cells: int) -> tuple[np.ndarray, torch.Tensor, torch.Tensor]:
+    """Weighted midranks of each distinct value of ``values`` for every replicate, where element t of
+    pair ``pair[t]`` weighs ``counts_t[pair[t], r]`` (``counts_t``: pairs × replicates), i.e. rankdata's
+    'average' on each expanded sample; returns (each element's distinct-value index, the ranks as
+    distinct values × replicates, each replicate's tie term Σ (s³ − s) over its tie groups' weights s).
+
+    The weight below a value is, per replicate, the counts times how many elements of each pair lie
+    below it: one matrix product per block of distinct values, exact in float32 (every entry is a
+    whole or half count below 2**24)."""
+    n_pairs, device = counts_t.shape[0], counts_t.device
+    distinct, inv = np.unique(values, return_inverse=True)
+    c32 = counts_t.float()
+    ranks = torch.empty((len(distinct), counts_t.shape[1]), dtype=torch.float64, device=device)
+    ties = np.bincount(inv).max() > 1
+    tie_sum = torch.zeros(counts_t.shape[1], dtype=torch.float64, device=device)
+    per_block = max(1, block_cells // n_pairs)
+    for start in range(0, len(distinct), per_block):
+        stop = min(start + per_block, len(distinct))
+        before = np.bincount(pair[inv < start], minlength=n_pairs).astype(np.float32)
+        here = (inv >= start) & (inv < stop)
+        hist = np.zeros((stop - start, n_pairs), dtype=np.float32)
+        np.add.at(hist, (inv[here] - start, pair[here]), 1.0)
+        basis = torch.as_tensor(before[None, :] + np.cumsum(hist, axis=0) - hist / 2, device=device)
+        ranks[start:stop] = (basis @ c32).double() + 0.5  # below + (ties + 1) / 2
+        if ties:
+            size = (torch.as_tensor(hist, device=device) @ c32).double()
+            tie_sum += (size ** 3 - size).sum(0)
+    if not ties:  # every value once: its tie group is its own pair's count
+        per_pair = torch.as_tensor(np.bincount(pair, minlength=n_pairs), dtype=torch.float64, device=device)
+        tie_sum = per_pair @ (counts_t ** 3 - counts_t)
+    return inv, ranks, tie_sum
+
+
+def weighted_spearman_many(x: np.ndarray, y: np.ndarray, pair: np.ndarray, counts: np.ndarray, *,
+                           device="cpu", block_cells: int = 20_000_000) -> np.ndarray:
+    """:func:`weighted_spearman` for each row of ``counts`` (replicates × pairs; element t weighs
+    ``counts[r, pair[t]]``), vectorised (on ``device``); a row whose resample has no spread gives NaN.
+    The ranks' mean and spread follow from the total weight N and the tie terms: Σ w·r = N(N + 1)/2 and
+    Σ w·(r − r̄)² = (N³ − N − Σ (s³ − s))/12, so only the cross term is summed over elements."""
+    pair = np.asarray(pair)
+    c = torch.as_tensor(np.asarray(counts, dtype=np.float64).T.copy(), device=device)  # pairs × replicates
+    ix, rx, tx = _midranks_many(np.asarray(x), pair, c, block_cells)
+    iy, ry, ty = _midranks_many(np.asarray(y), pair, c, block_cells)
+    order = np.argsort(iy, kind="stable")  # elements in y's order: y's ranks need no gather when y has no ties
+
+    def rows(t: torch.Tensor, index: np.ndarray) -> torch.Tensor:
+        if len(index) == t.shape[0] and np.array_equal(index, np.arange(len(index))):
+            return t
+        return torch.index_select(t, 0, torch.as_tensor(index, device=device))
+
+    cross = (rows(c, pair[order]) * rows(rx, ix[order]) * rows(ry, iy[order])).sum(0)
+    n = torch.as_tensor(np.bincount(pair, minlength=c.shape[0]), dtype=torch.float64, device=device) @ c
+    sxy = cross - n * ((n + 1) / 2) ** 2
+    sxx, syy = (n ** 3 - n - tx) / 12, (n ** 3 - n - ty) / 12
+    return (sxy / torch.sqrt(sxx * syy)).cpu().numpy()
+
+
 @dataclass(frozen=True)
 class RhoEstimate:
-    """Spearman's rho over token occurrences with a percentile bootstrap interval over sentence pairs."""
+    """Spearman's rho over token occurrences with its percentile bootstrap interval over sentence pairs:
+    the book's :class:`~emnlp21.book.evidence.Estimate` (``items`` = the pairs) and the tokens it ran over."""
 
-    rho: float
-    low: float
-    high: float
-    confidence: float  # of the interval, e.g. 0.99
-    pairs: int  # sentence pairs (the resampled units)
+    estimate: Estimate
     tokens: int
-    replicates: int
 
-    def excludes_zero(self) -> bool:
-        return self.low > 0 or self.high < 0
+    @property
+    def rho(self) -> float:
+        return self.estimate.value
 
-    def sign_holds(self, sign: int, min_rho: float = MIN_RHO) -> bool:
-        """The claim "rho has sign ``sign`` (+1/-1)" holds: the interval lies on that side of zero
-        and |rho| is at least ``min_rho``."""
-        if sign not in (1, -1):
-            raise ValueError("sign must be +1 or -1")
-        beyond_zero = self.low > 0 if sign > 0 else self.high < 0
-        return bool(beyond_zero and sign * self.rho >= min_rho)
+    @property
+    def low(self) -> float:
+        return self.estimate.low
+
+    @property
+    def high(self) -> float:
+        return self.estimate.high
+
+    @property
+    def confidence(self) -> float:
+        return self.estimate.level
+
+    @property
+    def pairs(self) -> int:
+        return self.estimate.items
+
+    @property
+    def replicates(self) -> int:
+        return self.estimate.resamples
 
 
-def bootstrap_spearman(x, y, groups, *, replicates: int = 1000, seed: int = 0, alpha: float = ALPHA) -> RhoEstimate:
-    """Spearman's rho of (x, y) with a (1 - ``alpha``) percentile interval from resampling the
-    ``groups`` (e.g. the sentence pair of each token) with replacement, ``replicates`` times; the
-    tokens of a resampled pair count as often as the pair was drawn (:func:`weighted_spearman`)."""
+# The regions on rho, stated before measuring (evidence.decide judges an interval against them).
+MIX_MORE = below(-MIN_RHO, source=f"frequent tokens mix more: rho below −{MIN_RHO:g}, Cohen's small correlation; "
+                                  f"the paper's BERT-base: {SPEARMAN['AttnResLn-N']}",
+                 source_ja=f"高頻度語ほど強く混ぜる：rho が −{MIN_RHO:g} 未満，Cohen の「小さい」相関。"
+                           f"論文の BERT-base は {SPEARMAN['AttnResLn-N']}")
+MIX_LESS = above(MIN_RHO, source=f"the opposite: rho above {MIN_RHO:g}", source_ja=f"逆向き：rho が {MIN_RHO:g} を超える")
+
+
+def bootstrap_spearman(x, y, groups, *, resamples: int = RESAMPLES, seed: int = 0, level: float = LEVEL,
+                       pretrain_seeds: int = 1, device="cpu") -> RhoEstimate:
+    """Spearman's rho of (x, y) with its ``level`` percentile interval from resampling the ``groups``
+    (e.g. the sentence pair of each token) with replacement, ``resamples`` times
+    (:func:`~.run.pair_resamples`: the same draws as every other statistic of the same pairs and seed);
+    the tokens of a resampled pair count as often as the pair was drawn (:func:`weighted_spearman_many`).
+    ``pretrain_seeds``: the pre-training runs the tokens come from (one model: 1); ``device``: where
+    the resamples' ranks are computed."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     _, g = np.unique(np.asarray(groups), return_inverse=True)
     if len(x) < 3 or g.max() < 1:
         raise ValueError("the bootstrap needs at least three tokens from at least two groups")
-    if replicates < 1:
-        raise ValueError("replicates must be positive")
     n_groups = int(g.max()) + 1
-    prepared = (_midranks(x), _midranks(y))
-    rho = weighted_spearman(x, y, np.ones(len(x)), prepared)
-    rng = np.random.default_rng(seed)
-    values = np.empty(replicates)
-    for r in range(replicates):
-        counts = np.bincount(rng.integers(n_groups, size=n_groups), minlength=n_groups)
-        values[r] = weighted_spearman(x, y, counts[g], prepared)
-    values = values[np.isfinite(values)]  # a resample whose ratios are all equal has no rho
-    low, high = np.quantile(values, [alpha / 2, 1 - alpha / 2])
-    return RhoEstimate(rho=rho, low=float(low), high=float(high), confidence=1 - alpha, pairs=n_groups,
-                       tokens=len(x), replicates=len(values))
+    rho = weighted_spearman(x, y, np.ones(len(x)))
+    chunk = max(1, min(resamples, _CELLS_PER_CHUNK // len(x)))
+    values = np.concatenate([weighted_spearman_many(x, y, g, counts, device=device)
+                             for counts in pair_resamples(n_groups, resamples, seed, chunk)])
+    estimate = Estimate.from_replicates(rho, values, test="percentile bootstrap over sentence pairs", level=level,
+                                        pretrain_seeds=pretrain_seeds, items=n_groups)
+    return RhoEstimate(estimate=estimate, tokens=len(x))
 
 
 def bootstrap_rho(table: pd.DataFrame, measure: str = "AttnResLn-N", which: str = "all tokens", *,
-                  replicates: int = 1000, seed: int = 0, alpha: float = ALPHA) -> RhoEstimate:
+                  resamples: int = RESAMPLES, seed: int = 0, level: float = LEVEL, pretrain_seeds: int = 1,
+                  device="cpu") -> RhoEstimate:
     """:func:`bootstrap_spearman` of frequency rank against ``measure`` over the tokens of ``token_table``
     (subset ``which``; masked tokens left out), resampling sentence pairs (``text_index``)."""
     df = subset(table, which)
     return bootstrap_spearman(df["rank"].to_numpy(), df[measure].to_numpy(), df["text_index"].to_numpy(),
-                              replicates=replicates, seed=seed, alpha=alpha)
+                              resamples=resamples, seed=seed, level=level, pretrain_seeds=pretrain_seeds, device=device)

@@ -15,6 +15,7 @@ import torch
 import transformers
 
 from ..book.cache import digest, read_or_build
+from ..book.evidence import LEVEL, RESAMPLES, Estimate
 from ..book.paths import cache_dir
 from ..book.progress import progress as tqdm
 from .masking import apply_mask, mask_plan
@@ -68,6 +69,46 @@ class MixingRatios:
             return cls(ratios=f["ratios"], token_ids=f["token_ids"], text_index=f["text_index"],
                        position=f["position"], special=f["special"], measures=tuple(f["measures"].tolist()),
                        masked=f["masked"])
+
+
+# --- the bootstrap over sentence pairs (the unit of the input) -----------------------------------------
+
+def pair_resamples(n_pairs: int, resamples: int = RESAMPLES, seed: int = 0, chunk: int = 1000):
+    """``resamples`` bootstrap draws of ``n_pairs`` sentence pairs, as counts (each row sums to
+    ``n_pairs``), in chunks of at most ``chunk`` rows. The draws depend on ``n_pairs``, ``resamples``
+    and ``seed`` only, never on ``chunk``: every statistic of one run's pairs sees the same resamples
+    (paired), so its measures and its correlation are compared on the same draws."""
+    if n_pairs < 2:
+        raise ValueError("the bootstrap needs at least two sentence pairs")
+    rng = np.random.default_rng(seed)
+    for start in range(0, resamples, chunk):
+        size = min(chunk, resamples - start)
+        idx = rng.integers(0, n_pairs, size=(size, n_pairs)) + n_pairs * np.arange(size)[:, None]
+        yield np.bincount(idx.ravel(), minlength=size * n_pairs).reshape(size, n_pairs).astype(np.float64)
+
+
+def bootstrap_means(result: "MixingRatios", statistic, *, test: str, resamples: int = RESAMPLES, seed: int = 0,
+                    level: float = LEVEL, pretrain_seeds: int = 1) -> Estimate:
+    """The estimate of ``statistic`` of the mean ratios (percent, over tokens and layers, as
+    :meth:`MixingRatios.mean_by_layer`'s "mean" row) with its ``level`` percentile interval, resampling
+    sentence pairs (:func:`pair_resamples`; a pair's tokens go together and every measure sees the
+    same draws). ``statistic(means)`` takes a frame with one row per replicate and one column per
+    measure and returns one value per row."""
+    per_token = 100 * result.ratios.mean(1).astype(np.float64)  # (tokens, measures): each token's layer mean
+    _, pair = np.unique(result.text_index, return_inverse=True)
+    n_pairs = int(pair.max()) + 1
+    sums = np.zeros((n_pairs, per_token.shape[1]))
+    np.add.at(sums, pair, per_token)
+    sizes = np.bincount(pair, minlength=n_pairs).astype(np.float64)
+    columns = list(result.measures)
+
+    def stat(counts: np.ndarray) -> np.ndarray:
+        means = pd.DataFrame((counts @ sums) / (counts @ sizes)[:, None], columns=columns)
+        return np.asarray(statistic(means), dtype=float)
+
+    value = float(stat(np.ones((1, n_pairs)))[0])
+    reps = np.concatenate([stat(c) for c in pair_resamples(n_pairs, resamples, seed)])
+    return Estimate.from_replicates(value, reps, test=test, level=level, pretrain_seeds=pretrain_seeds, items=n_pairs)
 
 
 def sentence_pairs(sentences: Sequence[str], n: int, seed: int) -> list[tuple[str, str]]:

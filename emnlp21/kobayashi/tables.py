@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..book import tr
 from . import paper
-from .frequency import MIN_RHO
+from .frequency import MIN_RHO, MIX_MORE
 from .mixing import PAPER_MEASURES
 
 
@@ -33,7 +33,8 @@ def rho_table(rho: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def learned_table(learned: Sequence[dict], learned_nats: float, lang: str) -> pd.DataFrame:
-    """The book's MLMs (one dict per model: names, size, held-out report, whether the control passed)."""
+    """The book's MLMs (one dict per model: names, size, held-out report, the gap's estimate ``gap`` with
+    its 99 % interval where known, whether the control passed)."""
     t = lambda en, ja: tr(lang, en, ja)  # noqa: E731
     return pd.DataFrame([{
         t("model", "モデル"): t(r["en"], r["ja"]), t("layers × hidden", "層 × 次元"): r["size"],
@@ -41,8 +42,8 @@ def learned_table(learned: Sequence[dict], learned_nats: float, lang: str) -> pd
         t("input length (tokens)", "入力長（トークン）"): r["length"],
         t("held-out loss", "取り分け損失"): f"{r['heldout_loss']:.2f}",
         t("unigram floor", "ユニグラムの水準"): f"{r['unigram_entropy']:.2f}",
-        t("gap (nats)", "差（nat）"): f"{r['gain']:.2f}",
-        t(f"control: gap ≥ {learned_nats:g}", f"対照：差 ≥ {learned_nats:g}"):
+        t("gap (nats)", "差（nat）"): r["gap"].text(lang, 2) if "gap" in r else f"{r['gain']:.2f}",
+        t(f"control: gap > {learned_nats:g}", f"対照：差 > {learned_nats:g}"):
             t("passed", "合格") if r["passed"] else t("failed", "不合格")} for r in learned])
 
 
@@ -67,11 +68,11 @@ def rho_runs_table(runs: Sequence, lang: str) -> pd.DataFrame:
     cols = {"model": t("model", "モデル"), "rho": t("rho, all tokens", "rho（全トークン）"),
             "ci": t(f"{conf} interval", f"{conf} 区間"), "rho_w": t("rho, without specials", "rho（特殊トークン除く）"),
             "ci_w": t(f"{conf} interval ", f"{conf} 区間 "), "pairs": t("pairs", "文対"), "tokens": t("tokens", "トークン"),
-            "sign": t(f"rho < 0 and |rho| ≥ {MIN_RHO:g}", f"rho < 0 かつ |rho| ≥ {MIN_RHO:g}")}
+            "sign": t(f"interval against −{MIN_RHO:g}", f"区間と −{MIN_RHO:g}")}
     rows = [{"model": t(f"ours: {r.label}", f"本書：{r.label_ja}"), "rho": f"{r.rho.rho:.3f}",
              "ci": f"[{r.rho.low:.3f}, {r.rho.high:.3f}]", "rho_w": f"{r.rho_words.rho:.3f}",
              "ci_w": f"[{r.rho_words.low:.3f}, {r.rho_words.high:.3f}]", "pairs": r.rho.pairs,
-             "tokens": f"{r.rho.tokens:,}", "sign": t("yes", "はい") if r.rho.sign_holds(-1) else t("no", "いいえ")}
+             "tokens": f"{r.rho.tokens:,}", "sign": _judged(r.rho, lang)}
             for r in runs]
     rows.append({"model": t("paper: BERT-base", "論文：BERT-base"), "rho": f"{paper.SPEARMAN['AttnResLn-N']:.2f}",
                  "ci": "—", "rho_w": f"{paper.SPEARMAN_WITHOUT_SPECIALS['AttnResLn-N']:.2f}", "ci_w": "—",
@@ -79,12 +80,21 @@ def rho_runs_table(runs: Sequence, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows).rename(columns=cols).set_index(cols["model"])
 
 
+_WHERE = {"holds": ("wholly below {}", "{} より全体が下"), "fails": ("wholly above {}", "{} より全体が上"),
+          "inconclusive": ("across {}", "{} をまたぐ")}
+
+
+def _judged(rho, lang: str) -> str:
+    """Where rho's interval lies against :data:`~.frequency.MIX_MORE` (below −MIN_RHO), in words."""
+    en, ja = _WHERE[MIX_MORE.judge(rho.estimate)]
+    return tr(lang, en, ja).format(f"−{MIN_RHO:g}")
+
+
 def rho_sentence(run, lang: str) -> str:
-    """One run's rho, interval and whether the sign claim holds, as a clause."""
+    """One run's rho, its interval and where that lies against the region of the claim, as a clause."""
     e = run.rho
-    verdict = tr(lang, "holds" if e.sign_holds(-1) else "does not hold", "成り立つ" if e.sign_holds(-1) else "成り立たない")
-    return tr(lang, f"{run.label}: rho = {e.rho:.2f} [{e.low:.2f}, {e.high:.2f}], the sign claim {verdict}",
-              f"{run.label_ja}：rho = {e.rho:.2f} [{e.low:.2f}, {e.high:.2f}]，符号の主張は{verdict}")
+    return tr(lang, f"{run.label}: rho = {e.rho:.2f} [{e.low:.2f}, {e.high:.2f}], {_judged(e, lang)}",
+              f"{run.label_ja}：rho = {e.rho:.2f} [{e.low:.2f}, {e.high:.2f}]，区間は {_judged(e, lang)}")
 
 
 def ja_names(runs: Sequence) -> str:

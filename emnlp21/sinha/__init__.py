@@ -24,23 +24,29 @@ controls), :mod:`.figures`.
 """
 
 from .figures import draw_agreement_curve, draw_gaps, draw_loss_curves, draw_ngram, draw_shuffled_ft
-from .paper import NEAREST, PAPER_SOURCE, paper_table
-from .probes import ATTRACTED, agreement_accuracy, agreement_curve, order_preference
+from .paper import (M1_GAP_POINTS, NEAREST, PAPER_ORDER_FREE, PAPER_ORDER_SENSITIVE, PAPER_SOURCE, PAWS_GAP_POINTS,
+                    SHUFFLED_FT_POINTS, paper_accuracy, paper_table)
+from .probes import (ATTRACTED, agreement_accuracy, agreement_curve, agreement_items, order_preference,
+                     order_preference_items)
 from .tables import beside_paper, gap_to_mn, mean_accuracy_gap, mean_std_table, monotone_share, test_accuracy
 from .variants import (CORPUS_VARIANTS, MODEL_VARIANTS, VARIANTS, adjacent_pair_overlap, adjacent_pairs, corpus_id,
                        corpus_variant, ngram_permutation, ngram_size, sample_unigram, shuffle_ngrams, shuffle_text,
                        shuffle_token_ids, unigram_distribution, variant_config)
-from .verdicts import (CLOSE_POINTS, FAR_POINTS, ORDER_GAP_MARGIN, TREND_MIN_SHARE, TREND_TOLERANCE, add_claims,
-                       claim_numbers, learned_control, near_chance)
+from .verdicts import (CHANCE_TOLERANCE_POINTS, SHUFFLED_FT, add_agreement_claims, add_claims, add_real_text_claims,
+                       baseline_margin, controls_for, gap, item_scores, learned_control, ngram_slope, object_effect,
+                       order_control, preference_scores, table_row, value)
 
 __all__ = [
     "draw_agreement_curve", "draw_gaps", "draw_loss_curves", "draw_ngram", "draw_shuffled_ft",
-    "NEAREST", "PAPER_SOURCE", "paper_table",
-    "ATTRACTED", "agreement_accuracy", "agreement_curve", "order_preference",
+    "M1_GAP_POINTS", "NEAREST", "PAPER_ORDER_FREE", "PAPER_ORDER_SENSITIVE", "PAPER_SOURCE", "PAWS_GAP_POINTS",
+    "SHUFFLED_FT_POINTS", "paper_accuracy", "paper_table",
+    "ATTRACTED", "agreement_accuracy", "agreement_curve", "agreement_items", "order_preference",
+    "order_preference_items",
     "beside_paper", "gap_to_mn", "mean_accuracy_gap", "mean_std_table", "monotone_share", "test_accuracy",
     "CORPUS_VARIANTS", "MODEL_VARIANTS", "VARIANTS", "adjacent_pair_overlap", "adjacent_pairs", "corpus_id",
     "corpus_variant", "ngram_permutation", "ngram_size", "sample_unigram", "shuffle_ngrams", "shuffle_text",
     "shuffle_token_ids", "unigram_distribution", "variant_config",
-    "CLOSE_POINTS", "FAR_POINTS", "ORDER_GAP_MARGIN", "TREND_MIN_SHARE", "TREND_TOLERANCE", "add_claims",
-    "claim_numbers", "learned_control", "near_chance",
+    "CHANCE_TOLERANCE_POINTS", "SHUFFLED_FT", "add_agreement_claims", "add_claims", "add_real_text_claims",
+    "baseline_margin", "controls_for", "gap", "item_scores", "learned_control", "ngram_slope", "object_effect",
+    "order_control", "preference_scores", "table_row", "value",
 ]

@@ -9,7 +9,7 @@ small MLMs pre-trained on a corpus whose target-verb frequencies we control.
 - :mod:`.analysis`: tables and curves, the paper's Table 2.
 - :mod:`.experiment`: the real-text pipeline the notebook calls.
 - :mod:`.grammar_setting`: the same design in the controlled grammar, and the positive control.
-- :mod:`.verdicts`: the claims of both settings, with their margins and controls.
+- :mod:`.verdicts`: the claims of both settings: estimates with their intervals, regions and controls.
 - :mod:`.figures`: Table 2 beside the paper's, the shapes of Figures 1–2.
 - :mod:`.paper`: the paper's numbers and their sources.
 """

@@ -103,6 +103,7 @@ def evaluate(pretrained, stimuli: Stimuli, counts: WordCounts, *, device="cpu", 
     items = pd.concat([natural[cols], nonce[cols]], ignore_index=True)
     items = add_baselines(add_training_counts(items, counts))
     items["seed"] = seed
+    items["verb"] = np.where(items["number"] == "sg", items["correct"], items["wrong"])  # the verdicts' cluster: its singular form
     return items
 
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import grammar
-from ..book.evidence import Control, binomial_interval
+from ..book.evidence import mean_score
 from ..pretraining import score_forms, train_tokenizer
 from .counts import WordCounts
 from .scoring import add_baselines, add_training_counts
+from .verdicts import Gate, agreement_region, gate
 
 CONTROL_ACCURACY = 0.90  # agreement with an attractor on uncontrolled verbs before any frequency finding counts
 
@@ -60,6 +61,7 @@ def score(model, setting: GrammarSetting, *, device="cpu", seed: int = 0) -> pd.
     """One row per item: the MLM's margin and error beside the baselines."""
     out = score_forms(setting.items, model, device=device)
     out["seed"] = seed
+    out["verb"] = out["lemma"]  # the cluster the verdicts resample
     return out
 
 
@@ -72,17 +74,19 @@ def control_probe(n: int, seed: int = 0) -> pd.DataFrame:
                      ignore_index=True)
 
 
-def agreement_control(scored_probe: pd.DataFrame, threshold: float = CONTROL_ACCURACY, *, what=("the grammar MLM", "文法 MLM")):
-    """The positive control of every frequency finding: accuracy on :func:`control_probe` items (their
-    ``error`` column) at least ``threshold``, judged by the lower end of its 99 % Clopper–Pearson interval."""
+def agreement_control(scored_probe: pd.DataFrame, threshold: float = CONTROL_ACCURACY, *,
+                      what=("the grammar MLM", "文法 MLM")) -> Gate:
+    """The positive control of every frequency finding: accuracy (%) on :func:`control_probe` items
+    (their ``error`` column) with its 99 % bootstrap interval over the items, wholly above
+    ``threshold``. The probe draws its items from all of the grammar's frequent verbs, so the items
+    are the sampled unit (the verbs are not a sample: every one of them is there)."""
     n = len(scored_probe)
     if n < 1:
         raise ValueError("the agreement control needs scored items")
-    right = int(n - scored_probe["error"].sum())
-    low, _ = binomial_interval(right, n)
-    return Control(
-        f"{what[0]} agrees across an attractor on frequent, uncontrolled verbs: {100 * right / n:.1f} % of {n} "
-        f"(99 % interval from {100 * low:.1f} %; needs {100 * threshold:.0f} %)",
-        f"{what[1]} が頻出する非制御の動詞で誘引名詞を越えて一致する：{n} 項目の {100 * right / n:.1f} %"
-        f"（99 % 区間の下限 {100 * low:.1f} %，必要 {100 * threshold:.0f} %）",
-        bool(low >= threshold))
+    scores = pd.DataFrame({"arm": "mlm", "item": range(n), "score": 100 * (1 - scored_probe["error"].astype(float).to_numpy())})
+    est = mean_score(scores, "mlm", test="bootstrap over probe items, accuracy")
+    return gate(est, agreement_region(threshold),
+                f"{what[0]}: agreement across an attractor on frequent, uncontrolled verbs {est.value:.1f} % "
+                f"(99 % interval [{est.low:.1f}, {est.high:.1f}], {n:,} items); needs > {100 * threshold:.0f} %",
+                f"{what[1]}：頻出する非制御の動詞で誘引名詞を越えた一致 {est.value:.1f} %"
+                f"（99 % 区間 [{est.low:.1f}, {est.high:.1f}]，{n:,} 項目）。必要 > {100 * threshold:.0f} %")

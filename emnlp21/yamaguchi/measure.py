@@ -28,16 +28,16 @@ def manipulation_rates(batch: TokenBatch, original: torch.Tensor, special_mask: 
 
 
 @torch.no_grad()
-def objective_accuracy(model, rows: torch.Tensor, tokenizer, *, seed: int = 0, batch_size: int = 64,
-                       device="cpu") -> dict[str, float]:
-    """Accuracy of a pre-trained model on its own objective over held-out ``rows`` [N, T], beside the
-    accuracy of always predicting the most frequent label (what the head could get without context)."""
+def objective_predictions(model, rows: torch.Tensor, tokenizer, *, seed: int = 0, batch_size: int = 64,
+                          device="cpu") -> pd.DataFrame:
+    """A pre-trained model's predictions on its own objective over held-out ``rows`` [N, T], one row per
+    labelled token: ``row`` (the packed row it sits in: the unit a collator manipulates, so the cluster
+    of a bootstrap), ``gold`` (its label) and ``correct`` (0/1)."""
 
     model = model.to(device).eval()
     objective = model.objective
     g = torch.Generator().manual_seed(seed)
-    correct = total = 0
-    counts: dict[int, int] = {}
+    frames = []
     for i in range(0, len(rows), batch_size):
         ids = rows[i:i + batch_size]
         batch = objective.make_batch(ids, special_of(ids, tokenizer), tokenizer, g).to(device)
@@ -46,13 +46,28 @@ def objective_accuracy(model, rows: torch.Tensor, tokenizer, *, seed: int = 0, b
         logits = model.head(hidden[where])
         pred = (logits.squeeze(-1) > 0).long() if logits.shape[-1] == 1 else logits.argmax(-1)
         gold = batch.labels[where]
-        correct += (pred == gold).sum().item()
-        total += gold.numel()
-        for v, c in zip(*gold.unique(return_counts=True)):
-            counts[int(v)] = counts.get(int(v), 0) + int(c)
-    if total == 0:
+        frames.append(pd.DataFrame({"row": (where.nonzero()[:, 0] + i).cpu().numpy(), "gold": gold.cpu().numpy(),
+                                    "correct": (pred == gold).cpu().numpy().astype(np.int8)}))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["row", "gold", "correct"])
+    if out.empty:
         raise ValueError("no labelled tokens in the held-out rows: pass packed rows of real text")
-    return {"accuracy": correct / total, "majority": max(counts.values()) / total, "tokens": total}
+    return out
+
+
+def own_task_summary(predictions: pd.DataFrame) -> dict[str, float]:
+    """Accuracy of :func:`objective_predictions`, beside the accuracy of always predicting the most
+    frequent label (what the head could get without context), and the number of labelled tokens."""
+    return {"accuracy": float(predictions["correct"].mean()),
+            "majority": float(predictions["gold"].value_counts(normalize=True).iloc[0]),
+            "tokens": int(len(predictions))}
+
+
+def objective_accuracy(model, rows: torch.Tensor, tokenizer, *, seed: int = 0, batch_size: int = 64,
+                       device="cpu") -> dict[str, float]:
+    """Accuracy of a pre-trained model on its own objective over held-out ``rows`` [N, T], beside the
+    accuracy of always predicting the most frequent label (:func:`own_task_summary`)."""
+    return own_task_summary(objective_predictions(model, rows, tokenizer, seed=seed, batch_size=batch_size,
+                                                  device=device))
 
 
 def step_flops(config, tokenizer) -> float:
@@ -68,7 +83,9 @@ def time_steps(configs: Sequence, tokenizer, rows: torch.Tensor, *, steps: int =
 
     The configurations are timed round-robin, one step each in turn, so a machine whose load drifts
     (a shared CPU) slows them all alike. Returns one row per configuration: objective, the median
-    and interquartile range of its step time in milliseconds, and its FLOPs per step.
+    and interquartile range of its step time in milliseconds, and its FLOPs per step; ``attrs["steps_ms"]``
+    maps each objective to the times of its timed steps (ms), round by round: the k-th of every list was
+    taken in the same round, side by side (:func:`~.verdicts.step_time_ratio` pairs them).
     """
 
     if len(rows) < configs[0].batch_size:
@@ -95,13 +112,16 @@ def time_steps(configs: Sequence, tokenizer, rows: torch.Tensor, *, steps: int =
                 torch.cuda.synchronize()
             if step >= warmup:
                 times.append(time.perf_counter() - start)
-    out = []
+    out, samples = [], {}
     for cfg, _, _, _, times in runs:
         ms = np.array(times) * 1e3
         out.append({"objective": cfg.objective, "ms_per_step": float(np.median(ms)),
                     "ms_q25": float(np.percentile(ms, 25)), "ms_q75": float(np.percentile(ms, 75)),
                     "gflops_per_step": step_flops(cfg, tokenizer) / 1e9})
-    return pd.DataFrame(out)
+        samples[cfg.objective] = [float(v) for v in ms]
+    table = pd.DataFrame(out)
+    table.attrs["steps_ms"] = samples
+    return table
 
 
 def example_table(text: str, tokenizer, *, objectives: Sequence[str] = tuple(OBJECTIVES), seed: int = 0,

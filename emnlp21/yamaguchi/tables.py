@@ -8,7 +8,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..pretraining import finetune_suite, load_checkpoint
+from ..pretraining import finetune_suite, item_results, load_checkpoint
+from ..pretraining.report import evidence_frame
 from .objectives import LABELS
 
 NO_PRETRAINING = "none"
@@ -67,15 +68,31 @@ def score_table(scores: pd.DataFrame, lang: str, order: Sequence[str]) -> pd.Dat
     return table
 
 
+def _contenders(models: dict, untrained, checkpoint_steps: Sequence[int]) -> dict:
+    contenders = {NO_PRETRAINING: untrained, **models}
+    for step in checkpoint_steps:
+        contenders.update({f"{n}@{step}": load_checkpoint(m, step) for n, m in models.items()})
+    return contenders
+
+
 def finetune_with_checkpoints(models: dict, untrained, tasks, checkpoint_steps: Sequence[int], *,
                               seeds: Sequence[int], config, device: str = "auto") -> pd.DataFrame:
     """Fine-tune ``models`` (objective name → the toolkit's Pretrained, kept with ``save_at``), their
     checkpoints at ``checkpoint_steps`` (named ``name@step``) and the ``untrained`` encoder
     (:data:`NO_PRETRAINING`) on ``tasks``; the :func:`tidy_scores` that :func:`compute_curve` reads."""
-    contenders = {NO_PRETRAINING: untrained, **models}
-    for step in checkpoint_steps:
-        contenders.update({f"{n}@{step}": load_checkpoint(m, step) for n, m in models.items()})
+    contenders = _contenders(models, untrained, checkpoint_steps)
     return tidy_scores(finetune_suite(contenders, tasks, seeds=tuple(seeds), device=device, config=config))
+
+
+def item_scores(models: dict, untrained, tasks, checkpoint_steps: Sequence[int], *, seeds: Sequence[int], config,
+                device: str = "auto") -> pd.DataFrame:
+    """The runs of :func:`finetune_with_checkpoints` (the same cache entries) item by item, as the
+    evidence frame of :func:`~emnlp21.book.evidence.multibootstrap`: arm (model name, ``name@step``
+    for a checkpoint), task, pretrain_seed (the seed of the pre-training run the arm comes from),
+    finetune_seed, item and score (100 for a right prediction, 0 for a wrong one: means are in points)."""
+    contenders = _contenders(models, untrained, checkpoint_steps)
+    items = item_results(contenders, tasks, seeds=tuple(seeds), device=device, config=config)
+    return evidence_frame(items, {name: m.config.seed for name, m in contenders.items()})
 
 
 def compute_curve(averages: pd.DataFrame, flops: dict[str, float], steps: Sequence[int]) -> pd.DataFrame:

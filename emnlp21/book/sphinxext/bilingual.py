@@ -9,7 +9,9 @@ The book is built twice from the same sources (``language`` = ``en`` and ``ja``,
 * sets the title and search placeholder of the language, and for Japanese a search that indexes
   character bigrams (``jasearch.py``);
 * gives every page's template ``bilingual_switch_url``: the same page in the other language, as a
-  relative link (works over HTTP and ``file://``), plus ``<link rel="alternate" hreflang>`` tags.
+  relative link (works over HTTP and ``file://``), plus ``<link rel="alternate" hreflang>`` tags;
+* gives every notebook figure its alt text in the build's language (``metadata.alt`` of the output,
+  written by ``emnlp21.book.show_figure``; myst-nb names the image file by the hash of its bytes).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sphinx.errors import ConfigError, ExtensionError
 from sphinx.transforms import SphinxTransform
 
 from .jasearch import SearchJapaneseBigram
-from .langfilter import LANGS, LangBlockError, filter_markdown, filter_notebook
+from .langfilter import LANGS, LangBlockError, figure_alts, filter_markdown, filter_notebook
 
 OTHER = {"en": "ja", "ja": "en"}
 SWITCH_LABEL = {"en": "English", "ja": "日本語"}  # the name of the language linked to, in itself
@@ -117,6 +119,17 @@ class JoinJapaneseLines(SphinxTransform):
                 parent.replace(text, nodes.Text(joined))
 
 
+def _figure_alt_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    path = Path(app.env.doc2path(docname))
+    if path.suffix != ".ipynb":
+        return
+    alts = figure_alts(path.read_text(encoding="utf-8"), app.config.language)
+    for image in doctree.findall(nodes.image):
+        alt = alts.get(Path(image.get("uri", "")).stem)
+        if alt and not image.get("alt"):
+            image["alt"] = alt
+
+
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     lang = app.config.language
     other = OTHER[lang]
@@ -140,6 +153,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _separate_notebook_outputs, priority=900)  # after myst-nb's
     app.connect("source-read", _filter_source)
     app.connect("html-page-context", _page_context)
+    app.connect("doctree-resolved", _figure_alt_text)
     app.add_transform(SplitCaptions)
     app.add_transform(JoinJapaneseLines)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

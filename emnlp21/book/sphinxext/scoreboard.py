@@ -3,12 +3,19 @@
 The claims are the JSON files that ``emnlp21.book.Claims.save`` writes into ``scoreboard_claims_dir``
 (``_build/claims``). A page holding the directive is rebuilt whenever those files change (new,
 edited or removed), even though no source page changed.
+
+Each chapter's name links to its page, and each claim's id to its row in the chapter's claims table
+(``#claim-<id>``, the same anchor as the scoreboard's row); on the chapter page that row gets the anchor
+and its id links back to the scoreboard (:func:`anchor_claims_tables`: the chapter's table is the
+notebook's displayed DataFrame, ``Claims.table``, so the anchors are added to its HTML).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -17,6 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..claims import KIND_WORDS, Claim, count_line, load_all
 from ..evidence import ALPHA, chance_held
+from .pages import chapter_pages
 
 HEADERS = {
     "en": ("Claim", "Kind", "Paper (source)", "Ours", "Estimate (99 % interval) and where it holds", "Verdict"),
@@ -116,7 +124,13 @@ def _estimate_cell(c: Claim, lang: str) -> nodes.entry:
                  nodes.inline(text=lead + c.needs_text(lang), classes=["claim-region"]), column="estimate")
 
 
-def claims_table(claims: list[Claim], lang: str) -> nodes.table:
+def claim_anchor(claim_id: str) -> str:
+    """``claim-kobayashi-mix-ratio``: the id of a claim's row, on the front page and on its chapter page."""
+    return nodes.make_id(f"claim-{claim_id}")
+
+
+def claims_table(claims: list[Claim], lang: str, page: str | None = None) -> nodes.table:
+    """The claims as a table; ``page`` (a link to their chapter's page) links each id to its row there."""
     table = nodes.table(classes=["claims-scoreboard"])
     group = nodes.tgroup(cols=len(WIDTHS))
     table += group
@@ -126,9 +140,11 @@ def claims_table(claims: list[Claim], lang: str) -> nodes.table:
     group += head
     body = nodes.tbody()
     for c in claims:
-        row = nodes.row(classes=[f"claim-{c.verdict}", f"kind-{c.kind}"], ids=[nodes.make_id(f"claim-{c.id}")])
-        row += _cell(nodes.Text(c.text("claim", lang)), nodes.Text(" "), nodes.literal(text=c.id, classes=["claim-id"]),
-                     column="claim")
+        row = nodes.row(classes=[f"claim-{c.verdict}", f"kind-{c.kind}"], ids=[claim_anchor(c.id)])
+        claim_id: nodes.Node = nodes.literal(text=c.id, classes=["claim-id"])
+        if page:
+            claim_id = nodes.reference("", "", claim_id, refuri=f"{page}#{claim_anchor(c.id)}", classes=["claim-link"])
+        row += _cell(nodes.Text(c.text("claim", lang)), nodes.Text(" "), claim_id, column="claim")
         row += _cell(nodes.inline(text=KIND[lang, c.kind], classes=["badge", f"kind-{c.kind}"]), column="kind")
         row += _cell(nodes.Text(f"{c.text('paper', lang)} "),
                      nodes.emphasis(text=f"（{c.text('source', lang)}）" if lang == "ja" else f"({c.source})"),
@@ -146,18 +162,21 @@ def _chapter_order(chapter: str) -> tuple[int, str]:
     return (names.index(chapter) if chapter in names else len(names), chapter)
 
 
-def chapter_sections(claims: list[Claim], lang: str) -> list[nodes.Node]:
-    """Per chapter: its name, profile and counts in one line, then its table."""
+def chapter_sections(claims: list[Claim], lang: str, pages: dict[str, str] | None = None) -> list[nodes.Node]:
+    """Per chapter: its name (a link to its page where ``pages`` has one), profile and counts in one
+    line, then its table."""
     out: list[nodes.Node] = []
+    pages = pages or {}
     for chapter in sorted({c.chapter for c in claims}, key=_chapter_order):
         mine = [c for c in claims if c.chapter == chapter]
         name = CHAPTERS.get(chapter, (chapter, chapter))[lang == "ja"]
         profiles = ", ".join(sorted({c.profile for c in mine}))
         line = nodes.paragraph(classes=["claims-chapter"])
-        line += nodes.strong(text=name)
+        strong = nodes.strong(text=name)
+        line += nodes.reference("", "", strong, refuri=pages[chapter], classes=["chapter-link"]) if chapter in pages else strong
         line += nodes.Text(f"（{profiles}）：{count_line(mine, lang)}" if lang == "ja"
                            else f" ({profiles}): {count_line(mine, lang)}")
-        out += [line, claims_table(mine, lang)]
+        out += [line, claims_table(mine, lang, pages.get(chapter))]
     return out
 
 
@@ -179,10 +198,54 @@ class ClaimsScoreboard(SphinxDirective):
                     else "No claims recorded yet: execute the notebooks (make book) to fill this table.")
             return [nodes.warning("", nodes.paragraph(text=text), classes=["claims-empty"])]
         built = provenance_line(folder, lang)
+        builder = self.env.app.builder
+        pages = {section: builder.get_relative_uri(self.env.docname, page)
+                 for section, page in chapter_pages(self.env.srcdir).items()}
         return [nodes.paragraph(text=summary(claims, lang), classes=["claims-summary"]),
                 nodes.paragraph(text=chance_line(claims, lang), classes=["claims-chance"]),
                 *([nodes.paragraph(text=built, classes=["claims-provenance"])] if built else []),
-                *chapter_sections(claims, lang)]
+                *chapter_sections(claims, lang, pages)]
+
+
+_ROW = re.compile(r"<tr(?P<attrs>[^>]*)>(?P<body>.*?)</tr>", re.S)
+
+
+def anchor_rows(table_html: str, ids: set[str], back: str, used: set[str]) -> str:
+    """Give each row of an HTML table whose cell is exactly a claim id (of ``ids``) the claim's anchor,
+    and link that id back to ``back`` (the scoreboard page) at the same anchor. ``used``: the anchors
+    this page has already (an anchor is given once)."""
+    def one(row: re.Match) -> str:
+        attrs, body = row["attrs"], row["body"]
+        for cell in re.finditer(r"<td(?P<a>[^>]*)>\s*(?P<id>[^<]*?)\s*</td>", body):
+            claim_id = html.unescape(cell["id"])
+            if claim_id in ids and claim_anchor(claim_id) not in used and " id=" not in attrs:
+                anchor = claim_anchor(claim_id)
+                used.add(anchor)
+                link = f'<a class="claim-backlink" href="{html.escape(back)}#{anchor}">{cell["id"]}</a>'
+                body = body[:cell.start()] + f'<td{cell["a"]}>{link}</td>' + body[cell.end():]
+                return f'<tr{attrs} id="{anchor}">{body}</tr>'
+        return row.group(0)
+
+    return _ROW.sub(one, table_html)
+
+
+def anchor_claims_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """On a chapter page, the rows of its claims table get their claims' anchors and link back."""
+    sections = {page: section for section, page in chapter_pages(app.srcdir).items()}
+    if docname not in sections:
+        return
+    path = claims_folder(app) / f"{sections[docname]}.json"
+    try:
+        ids = {c["id"] for c in json.loads(path.read_text(encoding="utf-8"))}
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    back = app.builder.get_relative_uri(docname, app.config.root_doc)
+    used = set(doctree.ids)
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and "<td" in raw.astext():
+            text = anchor_rows(raw.astext(), ids, back, used)
+            if text != raw.astext():
+                raw[0] = nodes.Text(text)
 
 
 def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -207,4 +270,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
+    app.connect("doctree-resolved", anchor_claims_tables)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

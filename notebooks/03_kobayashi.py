@@ -318,7 +318,7 @@ for name in P.book_models:
     mlm = K.from_pretrained(shared.model, name=en, device=device)
     heldout = pt.heldout_report(shared.model, shared.heldout, shared.train, device=device)
     gap = report.heldout_gap(shared.model, shared.heldout, shared.train, device=device, seed=P.seed)
-    control = verdicts.learned_control(gap, report.LEARNED_NATS)
+    control = report.beyond_unigram_control(gap)
     mlm_pairs = K.sentence_pairs(shared.heldout, P.n_pairs, seed=P.seed)
     length = min(P.max_length, mlm.max_length)
     # the book's MLM stands for MLMs trained by its recipe: a claim about a pre-training procedure,
@@ -350,7 +350,7 @@ book.show_table(lambda lang: tables.rho_runs_table(runs, lang))
 book.show_figure(lambda lang: figures.rho_intervals(tables.rho_rows(runs, lang), lang, K.MIN_RHO), name="kobayashi-rho-intervals")
 
 
-conf = f"{100 * analyses[0].run.rho.confidence:g} %"
+conf = f"{100 * analyses[0].run.rho.estimate.level:g} %"
 failed = [r for r in learned if not r["passed"]]
 opposite = [a.run for a in analyses if K.MIX_LESS.judge(a.run.rho.estimate) == "holds"]  # reversed, beyond the size
 small = [a.run for a in analyses if a.run not in opposite and K.MIX_MORE.judge(a.run.rho.estimate) != "holds"]
@@ -402,14 +402,14 @@ if headline is not None:
             f"{hm['AttnResLn-N']:.1f} % against {hm['Attn-N']:.1f} % for attention norms alone (paper, BERT-base: "
             f"{paper.MEANS['BERT-base']['AttnResLn-N']} % vs {paper.MEANS['BERT-base']['Attn-N']} %), and that claim "
             f"{tables.verdict_words(by_id['kobayashi.atb-far-below-attention'], 'en')}; the claim that frequent tokens mix "
-            f"more {tables.verdict_words(by_id['kobayashi.frequent-words-mix-more'], 'en')} (rho = {h.rho.rho:.2f}; paper "
+            f"more {tables.verdict_words(by_id['kobayashi.frequent-words-mix-more'], 'en')} (rho = {h.rho.estimate.value:.2f}; paper "
             f"{paper.SPEARMAN['AttnResLn-N']})."),
         ja=(f"中心となる主張は{h.label_ja}（取り分けたテキストの {len(headline.tokens):,} トークン）で測りました。"
             f"平均の大小関係は{tables.verdict_words(by_id['kobayashi.ordering'], 'ja')}。ブロック全体の混ぜ合わせは "
             f"{hm['AttnResLn-N']:.1f} %，注意のノルムだけでは {hm['Attn-N']:.1f} % で（論文の BERT-base："
             f"{paper.MEANS['BERT-base']['AttnResLn-N']} % 対 {paper.MEANS['BERT-base']['Attn-N']} %），その主張は"
             f"{tables.verdict_words(by_id['kobayashi.atb-far-below-attention'], 'ja')}。高頻度語ほど強く混ぜるという主張は"
-            f"{tables.verdict_words(by_id['kobayashi.frequent-words-mix-more'], 'ja')}（rho = {h.rho.rho:.2f}，論文は "
+            f"{tables.verdict_words(by_id['kobayashi.frequent-words-mix-more'], 'ja')}（rho = {h.rho.estimate.value:.2f}，論文は "
             f"{paper.SPEARMAN['AttnResLn-N']}）。"),
     )
 m = means.loc["mean"]
@@ -419,12 +419,12 @@ book.show_text(
     en=(f"On {model_label}, the released encoder, with {len(tokens):,} unmasked tokens of real English, the ordering of the "
         f"means {tables.verdict_words(by_id[p.cid('ordering')], 'en')}; the whole block mixes {m['AttnResLn-N']:.1f} % "
         f"against {m['Attn-N']:.1f} % for attention norms alone; the claim that frequent tokens mix more "
-        f"{tables.verdict_words(by_id[p.cid('frequent-words-mix-more')], 'en')} there (rho = {p.rho.rho:.2f}). Through the "
+        f"{tables.verdict_words(by_id[p.cid('frequent-words-mix-more')], 'en')} there (rho = {p.rho.estimate.value:.2f}). Through the "
         f"rest of the layer the mixing ratio is {lin:.1f} % (FFN linearised) or {noffn:.1f} % (FFN ignored)."),
     ja=(f"公開済みのエンコーダ {model_label} では，マスクしない実際の英文 {len(tokens):,} トークンで，平均の大小関係は"
         f"{tables.verdict_words(by_id[p.cid('ordering')], 'ja')}。ブロック全体の混ぜ合わせは {m['AttnResLn-N']:.1f} %，"
         f"注意のノルムだけでは {m['Attn-N']:.1f} % です。高頻度語ほど強く混ぜるという主張はここでは"
-        f"{tables.verdict_words(by_id[p.cid('frequent-words-mix-more')], 'ja')}（rho = {p.rho.rho:.2f}）。層の残りまで延長すると "
+        f"{tables.verdict_words(by_id[p.cid('frequent-words-mix-more')], 'ja')}（rho = {p.rho.estimate.value:.2f}）。層の残りまで延長すると "
         f"{lin:.1f} %（FFN 線形化）・{noffn:.1f} %（FFN 無視）です。"),
 )
 claims.show_summary()

@@ -333,7 +333,8 @@ book.show_figure(lambda lang: sinha.draw_shuffled_ft(ft_compare["natural"], ft_c
 # %%
 claims = book.Claims("sinha", P.profile)
 pa_acc = sinha.paper_accuracy()
-beyond_unigram = report.beyond_unigram_control(heldout["MN"]["gain"], who=("MN", "MN"))
+beyond_unigram = report.beyond_unigram_control(report.heldout_gap(models["MN"], corpus.heldout, corpus.train, device=device),
+                                               who=("MN", "MN"))
 pref_scores = sinha.preference_scores(pref_items)
 controls = sinha.controls_for(scores, order_free, order_sensitive, extra=[beyond_unigram],
                               sensitive_extra=[sinha.order_control(pref_scores)])

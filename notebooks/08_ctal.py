@@ -502,7 +502,7 @@ else:
 
 # %%
 claims = book.Claims("ctal", P.profile)
-pre_seed = {v: (P.recon_seeds[0] if origin else verdicts.NONE) for v, (_, origin) in tasks.VARIANTS.items()}
+pre_seed = {v: (P.recon_seeds[0] if origin else verdicts.NO_STAGE) for v, (_, origin) in tasks.VARIANTS.items()}
 frames = verdicts.item_frames(item_runs, sets["emotion"].table, sets["sentiment"].table, pre_seed)
 est = verdicts.estimates(frames, verdicts.probe_frame(probe_items), g_pairs)
 assert np.isclose(est["EER"].value, ours.loc["CTAL (pre-trained)", "EER"] - ours.loc["CTAL (no pre-training)", "EER"])

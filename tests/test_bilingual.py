@@ -218,3 +218,20 @@ def test_house_style_writes_full_width_parentheses_in_japanese_prose():
     offenders = {p.name: half_width_parentheses(p.read_text(encoding="utf-8"))
                  for p in [*root.glob("notebooks/*.py"), *root.glob("book/*.md")]}
     assert not {k: v for k, v in offenders.items() if v}
+
+
+def test_tables_show_every_cell_whole(monkeypatch):
+    """A claim id or an interval longer than pandas' 50-character default keeps its end on the page
+    (the scoreboard links to a chapter's row by the id in that row)."""
+    import IPython.display
+    import pandas as pd
+
+    from emnlp21.book.display import show_table
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, metadata: shown.append((metadata["lang"], obj._repr_html_())))
+    long_id = "yamaguchi.grammar.shuffle-random-not-worse-at-every-checkpoint"
+    show_table(lambda lang: pd.DataFrame({"claim": [long_id] * 70}))
+    assert [lang for lang, _ in shown] == ["en", "ja"]
+    for _, html in shown:
+        assert html.count(f"<td>{long_id}</td>") == 70, "a cell or a row was cut"

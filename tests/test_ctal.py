@@ -270,7 +270,7 @@ def _world(rng, *, emotion, valence, acc2, separation, n=120, speakers=8, per_sp
 
 def _estimates(rng, **world):
     runs, emo, sen, ge2e, probe = _world(rng, **world)
-    pre = {a: (0 if a in ("CTAL (pre-trained)", "text only", "audio only") else verdicts.NONE) for a in ARMS}
+    pre = {a: (0 if a in ("CTAL (pre-trained)", "text only", "audio only") else verdicts.NO_STAGE) for a in ARMS}
     frames = verdicts.item_frames(runs, emo, sen, pre)
     return frames, verdicts.estimates(frames, verdicts.probe_frame(probe), ge2e, **QUICK)
 
@@ -390,7 +390,7 @@ def _recon_frame(rng, *, ctal, causal, n=200, seeds=(0, 1)):
 @pytest.mark.parametrize("ctal,causal,verdict", [(0.5, 0.7, "holds"), (1.4, 1.2, "fails"), (1.0, 1.0, "inconclusive")])
 def test_reconstruction_ratios_hold_fail_or_are_inconclusive(ctal, causal, verdict):
     frame = _recon_frame(np.random.default_rng(3), ctal=ctal, causal=causal)
-    assert (frame.query("arm == 'interpolation'").pretrain_seed == verdicts.NONE).all()  # taken once: it learns nothing
+    assert (frame.query("arm == 'interpolation'").pretrain_seed == verdicts.NO_STAGE).all()  # taken once: it learns nothing
     est = verdicts.reconstruction_estimates(frame, **QUICK)
     assert est["ctal"].value == pytest.approx(ctal, rel=0.1) and est["streams"].pretrain_seeds == 2
     expected = {"holds": ("holds", "holds"), "fails": ("fails", "fails"), "inconclusive": ("inconclusive", "inconclusive")}

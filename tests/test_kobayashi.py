@@ -366,19 +366,20 @@ def test_bootstrap_interval_covers_the_estimate_and_narrows_with_more_pairs():
 
     few = K.bootstrap_spearman(*_fake_pairs(40), resamples=1000, level=0.9, seed=0)
     many = K.bootstrap_spearman(*_fake_pairs(640), resamples=1000, level=0.9, seed=0)
-    for e in (few, many):
-        assert e.low <= e.rho <= e.high and e.confidence == pytest.approx(0.9) and e.replicates == 1000
-    assert many.high - many.low < 0.5 * (few.high - few.low)  # about 1/4 with 16x the pairs
-    assert few.rho == pytest.approx(spearmanr(*_fake_pairs(40)[:2]).statistic)
     assert K.bootstrap_spearman(*_fake_pairs(40), resamples=1000, level=0.9, seed=0) == few  # seeded
-    assert (few.pairs, few.tokens) == (40, 800)
+    assert (few.estimate.items, few.tokens) == (40, 800)
+    few, many = few.estimate, many.estimate
+    for e in (few, many):
+        assert e.low <= e.value <= e.high and e.level == pytest.approx(0.9) and e.resamples == 1000
+    assert many.high - many.low < 0.5 * (few.high - few.low)  # about 1/4 with 16x the pairs
+    assert few.value == pytest.approx(spearmanr(*_fake_pairs(40)[:2]).statistic)
     with pytest.raises(ValueError, match="too few"):
         K.bootstrap_spearman(*_fake_pairs(40), resamples=1000, seed=0)  # a 99 % interval needs 10,000
 
 
 def test_the_books_rho_interval_is_99_percent_over_10000_resamples():
     e = K.bootstrap_spearman(*_fake_pairs(40, per_pair=10), seed=0)
-    assert (e.replicates, e.confidence, e.pairs, e.estimate.pretrain_seeds) == (10_000, 0.99, 40, 1)
+    assert (e.estimate.resamples, e.estimate.level, e.estimate.items, e.estimate.pretrain_seeds) == (10_000, 0.99, 40, 1)
     assert e.estimate.test == "percentile bootstrap over sentence pairs"
 
 
@@ -474,10 +475,11 @@ def test_claim_kinds_and_verdicts():
     from emnlp21 import book
     from emnlp21.kobayashi import verdicts
 
-    learned, unlearned = verdicts.learned_control(2.0, 1.5), verdicts.learned_control(0.8, 1.5)
+    from emnlp21.pretraining.report import beyond_unigram_control
+
+    learned = beyond_unigram_control(_est(2.0, 1.8, 2.2), threshold=1.5)  # the gap's whole interval above the bar
+    unlearned = beyond_unigram_control(_est(1.6, 1.4, 1.8), threshold=1.5)  # across it
     assert learned.passed and not unlearned.passed
-    assert verdicts.learned_control(_est(2.0, 1.8, 2.2), 1.5).passed  # the gap's whole interval above the bar
-    assert not verdicts.learned_control(_est(1.6, 1.4, 1.8), 1.5).passed  # across it
     runs = [_fake_run("minilm", whole=(0.25, 0.22, 0.28)),  # one released model: every interval inside
             _fake_run("minilm-masked", rho=(-0.05, -0.07, -0.03), ordering=(1.0, -0.5, 2.0), ratio=(0.5, 0.45, 0.55)),
             _fake_run("", controls=[learned], procedure=True),  # the book's MLM, one pre-training run
@@ -514,9 +516,11 @@ def test_a_finding_on_the_books_mlm_holds_with_enough_pretraining_runs_and_the_s
     from emnlp21 import book
     from emnlp21.book import evidence
     from emnlp21.kobayashi import verdicts
+    from emnlp21.pretraining.report import beyond_unigram_control
 
     claims = book.Claims("kobayashi", "test")
-    run = _fake_run("", controls=[verdicts.learned_control(2.0, 1.5)], procedure=True, seeds=evidence.MIN_SEEDS)
+    run = _fake_run("", controls=[beyond_unigram_control(_est(2.0, 1.8, 2.2), threshold=1.5)], procedure=True,
+                   seeds=evidence.MIN_SEEDS)
     verdicts.add_claims(claims, [run], sum_errors={"MN": 1e-3})
     got = {c.id: c.verdict for c in claims.items}
     assert got == {"kobayashi.ordering": "holds", "kobayashi.atb-far-below-attention": "holds",

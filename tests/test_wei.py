@@ -348,25 +348,27 @@ def test_the_weighted_fit_of_every_replicate_is_least_squares_on_the_drawn_units
     assert same[0] == pytest.approx(verdicts.weighted_fit(X, verb, Y, np.ones((1, 6)), np.ones((1, 3)))[0])
 
 
-def test_the_cluster_difference_is_the_libraries_multibootstrap_from_cluster_sums():
-    """Same estimator and design as evidence.difference(clusters=...), from each verb's sum and count."""
+def test_the_cluster_difference_resamples_verbs_once_for_both_conditions():
+    """Verbs, not items, are the units, and a verb is drawn once for every condition: a verb's effect that
+    is the same in both conditions must not be counted twice as independent noise."""
     from emnlp21.book import evidence
 
     rng = np.random.default_rng(3)
     n = 600
     verb = rng.integers(0, 30, n)
-    effect = rng.normal(0, 15, 30)[verb]  # each verb's own effect on arm a: clusters matter
-    rows = [pd.DataFrame({"arm": arm, "pretrain_seed": s, "item": np.arange(n), "verb": verb,
+    effect = rng.normal(0, 15, 30)[verb]  # each verb's own effect on arm a, the same in both conditions
+    rows = [pd.DataFrame({"arm": arm, "task": task, "pretrain_seed": s, "item": np.arange(n), "verb": verb,
                           "score": 100 * (rng.random(n) < p / 100)})
-            for s in range(3) for arm, p in (("a", np.clip(40 + effect, 1, 99)), ("b", np.full(n, 30.0)))]
+            for task in ("in", "across") for s in range(3)
+            for arm, p in (("a", np.clip(40 + effect, 1, 99)), ("b", np.full(n, 30.0)))]
     scores = pd.concat(rows, ignore_index=True)
     ours = verdicts.cluster_difference(scores, "a", "b", test="t")
-    lib = evidence.difference(scores, "a", "b", clusters="verb")
-    assert ours.value == pytest.approx(lib.value) and (ours.pretrain_seeds, ours.items) == (lib.pretrain_seeds, lib.items) == (3, 30)
-    width = lib.high - lib.low
-    assert ours.low == pytest.approx(lib.low, abs=0.1 * width) and ours.high == pytest.approx(lib.high, abs=0.1 * width)
-    items_only = evidence.difference(scores, "a", "b")  # items as if independent: a narrower, wrong interval
-    assert items_only.high - items_only.low < 0.9 * width
+    per_task = evidence.difference(scores, "a", "b", clusters="verb")  # conditions drawn independently
+    items_only = evidence.difference(scores, "a", "b")  # items as if independent
+    assert ours.value == pytest.approx(per_task.value) and (ours.pretrain_seeds, ours.items) == (3, 30)
+    width = ours.high - ours.low
+    assert per_task.high - per_task.low < 0.9 * width, "independent draws per condition average the verb effect away"
+    assert items_only.high - items_only.low < 0.7 * width
 
 
 def test_findings_hold_with_three_runs_in_the_papers_direction():
@@ -417,13 +419,16 @@ def test_items_must_line_up_across_seeds():
 
 def test_controls_are_checks_decided_by_their_own_intervals():
     probe = gs.control_probe(200, seed=0)
-    gates = [verdicts.unigram_gate(2.0, ("m", "m"), 1.5), verdicts.unigram_gate(1.0, ("m", "m"), 1.5),
+    from emnlp21.book.evidence import Estimate
+    from emnlp21.pretraining.report import beyond_unigram_control
+
+    gates = [beyond_unigram_control(Estimate(2.0, 1.8, 2.2, items=500), threshold=1.5),
+             beyond_unigram_control(Estimate(1.0, 0.8, 1.2, items=500), threshold=1.5),
              gs.agreement_control(probe.assign(error=0.0))]
     assert [g.passed for g in gates] == [True, False, True]
     claims = Claims("wei", "test")
     verdicts.add_control_claims(claims, gates, "grammar", ("s", "s"))
     assert [c.verdict for c in claims.items] == ["holds", "fails", "holds"] and {c.kind for c in claims.items} == {"check"}
     assert "99 % interval" in gates[2].en and "99 % 区間" in gates[2].ja
-    from emnlp21.book.evidence import Estimate
-    straddles = verdicts.unigram_gate(Estimate(2.0, 1.4, 2.6, items=500), ("m", "m"), 1.5)  # a heldout_gap estimate
+    straddles = beyond_unigram_control(Estimate(2.0, 1.4, 2.6, items=500), threshold=1.5)  # a heldout_gap estimate
     assert not straddles.passed and straddles.region.judge(straddles.estimate) == "inconclusive"

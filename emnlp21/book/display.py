@@ -43,9 +43,12 @@ def use_theme() -> None:
 
 
 def _display(obj, lang: str, **metadata) -> None:
+    import pandas as pd
     from IPython.display import display
 
-    display(obj, metadata={"lang": lang, **metadata})
+    # pandas cuts cells at 50 characters by default: a claim id or an interval would lose its end
+    with pd.option_context("display.max_colwidth", None, "display.max_rows", None, "display.max_columns", None):
+        display(obj, metadata={"lang": lang, **metadata})
 
 
 ALT_LIMIT = 600  # characters: a screen reader reads alt text in one go

@@ -41,6 +41,7 @@ ALPHA = 0.01  # the book's one level: two-sided, so intervals are 99 %
 LEVEL = 1 - ALPHA
 RESAMPLES = 10_000  # 50 replicates in each 0.5 % tail of a 99 % percentile interval
 MIN_SEEDS = 3  # pre-training runs per arm that a claim about a pre-training procedure needs
+NO_STAGE = -1  # the seed label of an arm without that stage: a reference classifier, a model not pre-trained
 _WEIGHTS_PER_CHUNK = 20_000_000  # unit weights held at once (replicates × units): about 160 MB
 
 
@@ -58,7 +59,8 @@ class Control:
 @dataclass(frozen=True)
 class Estimate:
     """A value with its interval at ``level``, the test that produced it and what it rests on:
-    the fewest pre-training seeds, fine-tuning seeds and items (or clusters) of any compared arm."""
+    the fewest pre-training seeds, fine-tuning seeds and items (or clusters) of any compared arm that has
+    that stage (:func:`seeds_rested_on`)."""
 
     value: float
     low: float
@@ -189,6 +191,19 @@ class Decision:
     reasons: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (en, ja) of what made it inconclusive
 
 
+@dataclass(frozen=True)
+class Gate(Control):
+    """A positive control with what it was decided from: its ``estimate`` inside its ``region`` passes."""
+
+    estimate: Estimate
+    region: Region
+
+
+def gate(estimate: Estimate, region: Region, en: str, ja: str) -> Gate:
+    """A :class:`Gate` whose control passed when ``region`` judges ``estimate`` to hold."""
+    return Gate(en, ja, region.judge(estimate) == "holds", estimate, region)
+
+
 def decide(kind: str, estimate: Estimate, region: Region, controls: Iterable[Control] = (), *,
            procedure: bool = False) -> Decision:
     """The one rule behind every verdict. ``procedure``: the claim is about a pre-training procedure
@@ -218,6 +233,21 @@ def bootstrap_counts(rng: np.random.Generator, size: int, n: int) -> np.ndarray:
     return np.bincount(idx.ravel(), minlength=size * n).reshape(size, n).astype(np.float64)
 
 
+def seed_weights(rng: np.random.Generator, size: int, pretrain: Sequence, finetune: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """``size`` draws of the seed levels: counts of the pre-training seeds [size, P], and of the
+    fine-tuning seeds nested in each [size, P, F]."""
+    return (bootstrap_counts(rng, size, len(pretrain)),
+            np.stack([bootstrap_counts(rng, size, len(finetune)) for _ in pretrain], axis=1))
+
+
+def seeds_rested_on(labels: Iterable[Sequence]) -> int:
+    """The fewest seeds (of one level) of any arm that has that stage, from each arm's seed labels: an
+    arm labelled :data:`NO_STAGE` only (a TF-IDF row, an encoder left untrained) does not count. 1 when
+    no arm has the stage."""
+    counts = [n for n in (sum(1 for s in seeds if s != NO_STAGE) for seeds in labels) if n]
+    return min(counts) if counts else 1
+
+
 def inflate_deviations(y: np.ndarray, axis: int) -> np.ndarray:
     """Scale the deviations along ``axis`` from their mean by √(k/(k − 1)): the bootstrap of k units
     then has the unbiased variance of their mean (no change for one unit)."""
@@ -228,8 +258,24 @@ def inflate_deviations(y: np.ndarray, axis: int) -> np.ndarray:
     return mean + math.sqrt(k / (k - 1)) * (y - mean)
 
 
+def finite_replicates(make: Callable[[int], np.ndarray], resamples: int, chunk: int = 1000) -> np.ndarray:
+    """``resamples`` finite bootstrap replicates from ``make(size)`` (``size`` replicates at a time, at most
+    ``chunk``). A replicate is NaN when its draw leaves the statistic undefined (no unit of an arm, too
+    few units to fit a line): it is drawn again, so the interval is over the draws where it exists."""
+    out, have, tries = [], 0, 0
+    while have < resamples:
+        tries += 1
+        if tries > 20 * math.ceil(resamples / chunk):
+            raise ValueError(f"only {have} of {resamples} bootstrap draws gave a defined statistic: too few units")
+        r = np.asarray(make(min(chunk, resamples - have)), dtype=float)
+        r = r[np.isfinite(r)]
+        out.append(r)
+        have += len(r)
+    return np.concatenate(out)[:resamples]
+
+
 def multibootstrap(scores: pd.DataFrame, statistic: Callable[[pd.DataFrame], pd.Series | np.ndarray], *,
-                   test: str = "paired multi-bootstrap", clusters: str | None = None,
+                   test: str = "paired multi-bootstrap", clusters: str | None = None, shared_units: bool = False,
                    resamples: int = RESAMPLES, level: float = LEVEL, seed: int = 0) -> Estimate:
     """The estimate of ``statistic`` with its interval, by the hierarchical, paired bootstrap.
 
@@ -237,7 +283,9 @@ def multibootstrap(scores: pd.DataFrame, statistic: Callable[[pd.DataFrame], pd.
     a right/wrong prediction, an error, a loss…); ``task``, ``pretrain_seed`` and ``finetune_seed``
     may be left out (one of each). ``clusters``: a column whose values group items that are not
     independent (a verb, a document); whole clusters are resampled. Items are drawn once per task for
-    every arm (paired); arms that share their seed labels share their seed draws (paired seeds).
+    every arm (paired); arms that share their seed labels share their seed draws (paired seeds). With
+    ``shared_units``, a unit (item or cluster) of the same label is the same unit in every task (a verb
+    in two conditions) and is drawn once for all of them.
 
     ``statistic(means)`` takes a frame of mean scores, one row per replicate and one column per
     (arm, task) (``means["MN"].mean(axis=1)`` is MN's task average) and returns one value per row.
@@ -254,9 +302,13 @@ def multibootstrap(scores: pd.DataFrame, statistic: Callable[[pd.DataFrame], pd.
     if resamples < min_resamples(level):
         raise ValueError(f"{resamples} resamples are too few for a {level:.0%} interval (need {min_resamples(level)})")
     rng = np.random.default_rng(seed)
-    units = {}  # task -> the unit (cluster, or item) of every row of that task, and how many units
-    for task, g in df.groupby("task", sort=False):
-        codes, uniques = pd.factorize(g[clusters] if clusters else g["item"], sort=True)
+    units = {}  # task -> how many units (clusters, or items) it has; "_unit": each row's unit
+    unit = clusters or "item"
+    if shared_units:
+        df["_unit"] = pd.factorize(df[unit], sort=True)[0]
+        units = dict.fromkeys(df["task"].unique(), int(df["_unit"].max()) + 1)
+    for task, g in ([] if shared_units else df.groupby("task", sort=False)):
+        codes, uniques = pd.factorize(g[unit], sort=True)
         df.loc[g.index, "_unit"] = codes
         units[task] = len(uniques)
     if clusters and (df.groupby(["task", "item"])[clusters].nunique() > 1).any():
@@ -285,44 +337,50 @@ def multibootstrap(scores: pd.DataFrame, statistic: Callable[[pd.DataFrame], pd.
         return pd.DataFrame(out)
 
     def draws(size: int, identity: bool) -> tuple[dict, dict]:
-        unit_w = {task: np.ones((1, n)) if identity else bootstrap_counts(rng, size, n) for task, n in units.items()}
+        if shared_units:  # one draw of the units for every task
+            n = next(iter(units.values()))
+            unit_w = dict.fromkeys(units, np.ones((1, n)) if identity else bootstrap_counts(rng, size, n))
+        else:
+            unit_w = {task: np.ones((1, n)) if identity else bootstrap_counts(rng, size, n) for task, n in units.items()}
         seed_w = {}
         for _, _, ps, fs in cells.values():
             if (ps, fs) in seed_w:
                 continue
-            if identity:
-                seed_w[ps, fs] = (np.ones((1, len(ps))), np.ones((1, len(ps), len(fs))))
-            else:
-                wf = np.stack([bootstrap_counts(rng, size, len(fs)) for _ in ps], axis=1)
-                seed_w[ps, fs] = (bootstrap_counts(rng, size, len(ps)), wf)
+            seed_w[ps, fs] = ((np.ones((1, len(ps))), np.ones((1, len(ps), len(fs)))) if identity
+                              else seed_weights(rng, size, ps, fs))
         return unit_w, seed_w
 
     value = float(np.asarray(statistic(means(*draws(1, True), False)))[0])
     chunk = int(np.clip(_WEIGHTS_PER_CHUNK // sum(units.values()), 16, 1000))
-    reps = np.concatenate([np.asarray(statistic(means(*draws(min(chunk, resamples - k), False), True)), dtype=float)
-                           for k in range(0, resamples, chunk)])
+    reps = finite_replicates(lambda size: statistic(means(*draws(size, False), True)), resamples, chunk)
+    present = df.groupby(["arm", "task"])["_unit"].nunique()  # the units (items, clusters) each arm has in each task
     return Estimate.from_replicates(
-        value, reps, test=test, level=level, items=min(units.values()),
-        pretrain_seeds=min(len(ps) for _, _, ps, _ in cells.values()),
-        finetune_seeds=min(len(fs) for _, _, _, fs in cells.values()))
+        value, reps, test=test, level=level, items=int(present.min()),
+
+        pretrain_seeds=seeds_rested_on(ps for _, _, ps, _ in cells.values()),
+        finetune_seeds=seeds_rested_on(fs for _, _, _, fs in cells.values()))
+
 
 
 def difference(scores: pd.DataFrame, a: str, b: str, tasks: Sequence[str] | None = None, **kw) -> Estimate:
-    """Arm ``a``'s mean score minus arm ``b``'s, averaged over ``tasks`` (all by default), paired."""
+    """Arm ``a``'s mean score minus arm ``b``'s, averaged over ``tasks`` (all by default), paired. Only
+    the two arms' rows are bootstrapped: the estimate rests on their seeds, not on other arms'."""
     def stat(m):
         cols = tasks or sorted({t for _, t in m.columns})
         return m[a][list(cols)].mean(axis=1) - m[b][list(cols)].mean(axis=1)
 
-    return multibootstrap(scores, stat, test=kw.pop("test", f"paired multi-bootstrap, {a} − {b}"), **kw)
+    return multibootstrap(scores[scores["arm"].isin([a, b])], stat,
+                          test=kw.pop("test", f"paired multi-bootstrap, {a} − {b}"), **kw)
 
 
 def mean_score(scores: pd.DataFrame, arm: str, tasks: Sequence[str] | None = None, **kw) -> Estimate:
-    """Arm ``arm``'s mean score averaged over ``tasks``, with its interval."""
+    """Arm ``arm``'s mean score averaged over ``tasks``, with its interval (on that arm's rows alone)."""
     def stat(m):
         cols = tasks or sorted({t for _, t in m.columns})
         return m[arm][list(cols)].mean(axis=1)
 
-    return multibootstrap(scores, stat, test=kw.pop("test", f"multi-bootstrap, mean of {arm}"), **kw)
+    return multibootstrap(scores[scores["arm"] == arm], stat, test=kw.pop("test", f"multi-bootstrap, mean of {arm}"), **kw)
+
 
 
 def chance_held(n_findings: int, alpha: float = ALPHA) -> float:

@@ -10,20 +10,20 @@ k times and its pairs with another speaker drawn m times k × m times), with the
 a sweep over every threshold for each replicate (:func:`~.tasks.weighted_eer`).
 
 A model without CTAL pre-training (or without fine-tuning: the bag-of-words probe, GE2E) carries the
-seed label :data:`NONE`; what an estimate rests on counts the seeds of the arms that have them.
+seed label :data:`~emnlp21.book.evidence.NO_STAGE`; what an estimate rests on counts the seeds of the arms that have them.
 Every threshold and tolerance below is fixed by the data's design or stated here before measuring.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..book.evidence import (LEVEL, RESAMPLES, Control, Estimate, Region, inflate_deviations, bootstrap_counts, above, below,
-                             multibootstrap)
+from ..book.evidence import (LEVEL, NO_STAGE, RESAMPLES, Control, Estimate, Region, above, below, bootstrap_counts,
+                             difference, finite_replicates, inflate_deviations, multibootstrap, seed_weights,
+                             seeds_rested_on)
 from . import paper
 from .data import EMOTION_POLARITY, EMOTIONS
 from .tasks import pair_frame
@@ -32,7 +32,6 @@ PRETRAINED, SCRATCH = "CTAL (pre-trained)", "CTAL (no pre-training)"
 TEXT, AUDIO, CONCAT = "text only", "audio only", "concat fusion (MDRE-like)"
 GE2E = "GE2E (pre-trained speaker encoder)"
 BOW = "bag of words"
-NONE = -1  # the seed label of a model without that stage (no CTAL pre-training; no fine-tuning)
 TRIVIAL = ("mean frame", "interpolation")
 
 # --- decision thresholds, fixed in advance ---------------------------------------------------------
@@ -63,7 +62,7 @@ def item_frames(runs: Sequence[tuple[str, int, str, dict]], emotion: pd.DataFram
     evidence frames: ``WA`` (emotion correct), ``VA`` (emotion's valence correct), ``Acc2`` (sentiment
     sign correct, non-zero labels) with columns arm, pretrain_seed, finetune_seed, item, score; and
     ``pairs`` (verification: arm, pretrain_seed, finetune_seed, a, b, same, cos). ``pretrain_seed``:
-    each variant's pre-training seed (:data:`NONE` for a variant without CTAL pre-training)."""
+    each variant's pre-training seed (:data:`~emnlp21.book.evidence.NO_STAGE` for a variant without CTAL pre-training)."""
     valence = np.array([EMOTION_POLARITY[e] for e in EMOTIONS])
     labels, scores = emotion["label"].to_numpy(), sentiment["score"].to_numpy(float)
     out: dict[str, list] = {"WA": [], "VA": [], "Acc2": [], "pairs": []}
@@ -89,54 +88,32 @@ def item_frames(runs: Sequence[tuple[str, int, str, dict]], emotion: pd.DataFram
 def probe_frame(items: pd.DataFrame, probe: str = BOW, task: str = "valence") -> pd.DataFrame:
     """One probe's per-item outcomes (:func:`~.probe.text_model_probe`) as an evidence frame arm."""
     df = items[(items["probe"] == probe) & (items["task"] == task)]
-    return pd.DataFrame({"arm": probe, "pretrain_seed": NONE, "finetune_seed": NONE, "item": df["item"].to_numpy(),
+    return pd.DataFrame({"arm": probe, "pretrain_seed": NO_STAGE, "finetune_seed": NO_STAGE, "item": df["item"].to_numpy(),
                          "score": df["correct"].to_numpy(float)})
 
 
 def ge2e_pairs(speakers, cos) -> pd.DataFrame:
     """GE2E's pairs (never fine-tuned, never pre-trained by us) in the shape of ``item_frames()["pairs"]``."""
-    return pair_frame(speakers, cos).assign(arm=GE2E, pretrain_seed=NONE, finetune_seed=NONE)
+    return pair_frame(speakers, cos).assign(arm=GE2E, pretrain_seed=NO_STAGE, finetune_seed=NO_STAGE)
 
 
 def reconstruction_frame(scores: Mapping[int, pd.DataFrame]) -> pd.DataFrame:
     """:func:`~.train.reconstruction_scores` per pre-training seed (every seed on the same masks) as an
     evidence frame: arm = model or trivial predictor, item = utterance, score = its summed masked L1
     (a ratio of two arms' means is the ratio of their mean L1). The trivial predictors learn nothing:
-    they are taken once, with the seed label :data:`NONE`."""
+    they are taken once, with the seed label :data:`~emnlp21.book.evidence.NO_STAGE`."""
     frames = []
     for i, (seed, sc) in enumerate(scores.items()):
         for col in sc.columns.drop("entries"):
             if col in TRIVIAL and i:
                 continue
-            frames.append(pd.DataFrame({"arm": col, "pretrain_seed": NONE if col in TRIVIAL else int(seed),
+            frames.append(pd.DataFrame({"arm": col, "pretrain_seed": NO_STAGE if col in TRIVIAL else int(seed),
                                         "item": np.arange(len(sc)), "score": sc[col].to_numpy(float)}))
     return pd.concat(frames, ignore_index=True)
 
 
-def _rests_on(estimate: Estimate, frame: pd.DataFrame) -> Estimate:
-    """The estimate with the fewest seeds of the arms that have that stage (not the :data:`NONE` arms)."""
-    sizes = {}
-    for col, name in (("pretrain_seed", "pretrain_seeds"), ("finetune_seed", "finetune_seeds")):
-        if col in frame:
-            staged = frame[frame[col] != NONE]
-            if len(staged):
-                sizes[name] = int(staged.groupby("arm")[col].nunique().min())
-    return replace(estimate, **sizes)
-
-
-def bootstrap(frame: pd.DataFrame, statistic, *, test: str, **kw) -> Estimate:
-    """:func:`~emnlp21.book.evidence.multibootstrap` of ``frame``, counting seeds as :func:`_rests_on` does."""
-    return _rests_on(multibootstrap(frame, statistic, test=test, **kw), frame)
-
-
 def arm_mean(m: pd.DataFrame, arm: str) -> pd.Series:
     return m[arm].mean(axis=1)
-
-
-def difference(frame: pd.DataFrame, a: str, b: str, **kw) -> Estimate:
-    """Arm ``a``'s mean score minus ``b``'s, paired on items."""
-    return bootstrap(frame[frame.arm.isin([a, b])], lambda m: arm_mean(m, a) - arm_mean(m, b),
-                     test=f"paired multi-bootstrap, {a} − {b}", **kw)
 
 
 def eer_bootstrap(pairs: pd.DataFrame, statistic: Callable[[dict[str, np.ndarray]], np.ndarray], *, test: str,
@@ -177,24 +154,18 @@ def eer_bootstrap(pairs: pd.DataFrame, statistic: Callable[[dict[str, np.ndarray
         return out
 
     value = float(np.asarray(statistic(eers(np.ones((1, len(speakers))), None)))[0])
-    reps, drawn = [], 0
-    while sum(np.isfinite(r).sum() for r in reps) < resamples:  # a draw of one speaker only has no EER: drawn again
-        if drawn >= 10 * resamples:
-            raise ValueError(f"too few speakers ({len(speakers)}): most resamples hold one speaker only")
-        size = chunk
+
+    def replicates(size: int) -> np.ndarray:
         seed_w = {}
         for ps, fs, _ in arms.values():
             if (ps, fs) not in seed_w:
-                seed_w[ps, fs] = (bootstrap_counts(rng, size, len(ps)),
-                                  np.stack([bootstrap_counts(rng, size, len(fs)) for _ in ps], axis=1))
-        reps.append(np.asarray(statistic(eers(bootstrap_counts(rng, size, len(speakers)), seed_w)), float))
-        drawn += size
-    reps = np.concatenate(reps)
-    reps = reps[np.isfinite(reps)][:resamples]
-    est = Estimate.from_replicates(value, reps, test=test, level=level,
-                                   pretrain_seeds=min(len(ps) for ps, _, _ in arms.values()),
-                                   finetune_seeds=min(len(fs) for _, fs, _ in arms.values()), items=len(speakers))
-    return _rests_on(est, pairs)
+                seed_w[ps, fs] = seed_weights(rng, size, ps, fs)
+        return statistic(eers(bootstrap_counts(rng, size, len(speakers)), seed_w))
+
+    reps = finite_replicates(replicates, resamples, chunk)  # a draw of one speaker only has no EER: drawn again
+    return Estimate.from_replicates(value, reps, test=test, level=level,
+                                    pretrain_seeds=seeds_rested_on(ps for ps, _, _ in arms.values()),
+                                    finetune_seeds=seeds_rested_on(fs for _, fs, _ in arms.values()), items=len(speakers))
 
 
 def _pair_counts(same: np.ndarray, cos: np.ndarray, ia: np.ndarray, ib: np.ndarray, n_speakers: int):
@@ -222,7 +193,6 @@ def _cluster_eer(same_counts: np.ndarray, diff_counts: np.ndarray, speaker_w: np
     replicate at once (the point where nothing is accepted, d = 1, is never smaller than another)."""
     w = np.asarray(speaker_w, float)
     ww = (w[:, :, None] * w[:, None, :]).reshape(len(w), -1)
-    cols = np.arange(len(w))
     with np.errstate(invalid="ignore", divide="ignore"):
         pos, neg = w @ same_counts[:, -1], ww @ diff_counts[:, -1]
 
@@ -258,14 +228,14 @@ def reconstruction_estimates(frame: pd.DataFrame, **kw) -> dict[str, Estimate]:
     def sub(*arms):
         return frame[frame.arm.isin(arms)]
 
-    out = {name: bootstrap(sub(name, *TRIVIAL), over_trivial(name), test=f"paired multi-bootstrap, L1 {name} ÷ trivial",
+    out = {name: multibootstrap(sub(name, *TRIVIAL), over_trivial(name), test=f"paired multi-bootstrap, L1 {name} ÷ trivial",
                            **kw)
            for name in ("ctal", "causal", "audio") if name in set(frame.arm)}
-    out["streams"] = bootstrap(sub("ctal", "causal", *TRIVIAL),
+    out["streams"] = multibootstrap(sub("ctal", "causal", *TRIVIAL),
                                lambda m: np.maximum(over_trivial("ctal")(m), over_trivial("causal")(m)),
                                test="paired multi-bootstrap, larger L1 ratio of the two streams to the better trivial",
                                **kw)
-    out["bidirectional/causal"] = bootstrap(sub("ctal", "causal"), lambda m: arm_mean(m, "ctal") / arm_mean(m, "causal"),
+    out["bidirectional/causal"] = multibootstrap(sub("ctal", "causal"), lambda m: arm_mean(m, "ctal") / arm_mean(m, "causal"),
                                             test="paired multi-bootstrap, L1 bidirectional ÷ causal", **kw)
     return out
 
@@ -280,16 +250,16 @@ def estimates(frames: Mapping[str, pd.DataFrame], bow_valence: pd.DataFrame, ge2
     fused = wa[wa.arm.isin([PRETRAINED, TEXT, AUDIO])]
     rivals = (SCRATCH, CONCAT, GE2E)
     return {
-        "text": bootstrap(text, lambda m: np.minimum(m[TEXT]["VA"], m[TEXT]["Acc2"]),
+        "text": multibootstrap(text, lambda m: np.minimum(m[TEXT]["VA"], m[TEXT]["Acc2"]),
                           test="multi-bootstrap, the smaller of text-only VA and Acc2", **kw),
         "text-vs-bow": difference(pd.concat([va[va.arm == TEXT], bow_valence]), TEXT, BOW, **kw),
-        "audio": bootstrap(wa[wa.arm == AUDIO], lambda m: arm_mean(m, AUDIO), test="multi-bootstrap, audio-only WA", **kw),
+        "audio": multibootstrap(wa[wa.arm == AUDIO], lambda m: arm_mean(m, AUDIO), test="multi-bootstrap, audio-only WA", **kw),
         "ge2e": eer_bootstrap(pairs[pairs.arm == GE2E], lambda e: e[GE2E], test="speaker bootstrap, GE2E EER", **kw),
         "WA": difference(wa, PRETRAINED, SCRATCH, **kw),
         "Acc2": difference(acc2, PRETRAINED, SCRATCH, **kw),
         "EER": eer_bootstrap(pairs[pairs.arm.isin([PRETRAINED, SCRATCH])], lambda e: e[PRETRAINED] - e[SCRATCH],
                              test=f"paired speaker multi-bootstrap, EER {PRETRAINED} − {SCRATCH}", **kw),
-        "fusion": bootstrap(fused, lambda m: arm_mean(m, PRETRAINED) - np.maximum(arm_mean(m, TEXT), arm_mean(m, AUDIO)),
+        "fusion": multibootstrap(fused, lambda m: arm_mean(m, PRETRAINED) - np.maximum(arm_mean(m, TEXT), arm_mean(m, AUDIO)),
                             test="paired multi-bootstrap, fused WA − the better single modality", **kw),
         "EER-rivals": eer_bootstrap(pairs[pairs.arm.isin([PRETRAINED, *rivals])],
                                     lambda e: np.max([e[PRETRAINED] - e[r] for r in rivals], axis=0),

@@ -192,30 +192,6 @@ class RhoEstimate:
     estimate: Estimate
     tokens: int
 
-    @property
-    def rho(self) -> float:
-        return self.estimate.value
-
-    @property
-    def low(self) -> float:
-        return self.estimate.low
-
-    @property
-    def high(self) -> float:
-        return self.estimate.high
-
-    @property
-    def confidence(self) -> float:
-        return self.estimate.level
-
-    @property
-    def pairs(self) -> int:
-        return self.estimate.items
-
-    @property
-    def replicates(self) -> int:
-        return self.estimate.resamples
-
 
 # The regions on rho, stated before measuring (evidence.decide judges an interval against them).
 MIX_MORE = below(-MIN_RHO, source=f"frequent tokens mix more: rho below −{MIN_RHO:g}, Cohen's small correlation; "

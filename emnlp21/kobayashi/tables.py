@@ -7,6 +7,7 @@ from typing import Sequence
 import pandas as pd
 
 from ..book import tr
+from ..book.evidence import Estimate
 from . import paper
 from .frequency import MIN_RHO, MIX_MORE
 from .mixing import PAPER_MEASURES
@@ -56,24 +57,24 @@ def runs_means_table(runs: Sequence, lang: str) -> pd.DataFrame:
 
 def rho_rows(runs: Sequence, lang: str) -> pd.DataFrame:
     """Each run's rho and interval, with and without special tokens (for ``figures.rho_intervals``)."""
-    return pd.DataFrame([{"rho": r.rho.rho, "low": r.rho.low, "high": r.rho.high, "rho_w": r.rho_words.rho,
-                          "low_w": r.rho_words.low, "high_w": r.rho_words.high, "confidence": r.rho.confidence}
+    return pd.DataFrame([{"rho": r.rho.estimate.value, "low": r.rho.estimate.low, "high": r.rho.estimate.high,
+                          "rho_w": r.rho_words.estimate.value, "low_w": r.rho_words.estimate.low,
+                          "high_w": r.rho_words.estimate.high, "confidence": r.rho.estimate.level}
                          for r in runs], index=[tr(lang, r.label, r.label_ja) for r in runs])
 
 
 def rho_runs_table(runs: Sequence, lang: str) -> pd.DataFrame:
     """Each run's rho with its bootstrap interval and whether the sign claim holds, and the paper's row."""
     t = lambda en, ja: tr(lang, en, ja)  # noqa: E731
-    conf = f"{100 * runs[0].rho.confidence:g} %"
+    conf = f"{100 * runs[0].rho.estimate.level:g} %"
     cols = {"model": t("model", "モデル"), "rho": t("rho, all tokens", "rho（全トークン）"),
             "ci": t(f"{conf} interval", f"{conf} 区間"), "rho_w": t("rho, without specials", "rho（特殊トークン除く）"),
             "ci_w": t(f"{conf} interval ", f"{conf} 区間 "), "pairs": t("pairs", "文対"), "tokens": t("tokens", "トークン"),
             "sign": t(f"interval against −{MIN_RHO:g}", f"区間と −{MIN_RHO:g}")}
-    rows = [{"model": t(f"ours: {r.label}", f"本書：{r.label_ja}"), "rho": f"{r.rho.rho:.3f}",
-             "ci": f"[{r.rho.low:.3f}, {r.rho.high:.3f}]", "rho_w": f"{r.rho_words.rho:.3f}",
-             "ci_w": f"[{r.rho_words.low:.3f}, {r.rho_words.high:.3f}]", "pairs": r.rho.pairs,
-             "tokens": f"{r.rho.tokens:,}", "sign": _judged(r.rho, lang)}
-            for r in runs]
+    rows = [{"model": t(f"ours: {r.label}", f"本書：{r.label_ja}"), "rho": f"{e.value:.3f}",
+             "ci": f"[{e.low:.3f}, {e.high:.3f}]", "rho_w": f"{w.value:.3f}", "ci_w": f"[{w.low:.3f}, {w.high:.3f}]",
+             "pairs": e.items, "tokens": f"{r.rho.tokens:,}", "sign": _judged(e, lang)}
+            for r in runs for e, w in [(r.rho.estimate, r.rho_words.estimate)]]
     rows.append({"model": t("paper: BERT-base", "論文：BERT-base"), "rho": f"{paper.SPEARMAN['AttnResLn-N']:.2f}",
                  "ci": "—", "rho_w": f"{paper.SPEARMAN_WITHOUT_SPECIALS['AttnResLn-N']:.2f}", "ci_w": "—",
                  "pairs": "—", "tokens": "—", "sign": "—"})
@@ -84,17 +85,17 @@ _WHERE = {"holds": ("wholly below {}", "{} より全体が下"), "fails": ("whol
           "inconclusive": ("across {}", "{} をまたぐ")}
 
 
-def _judged(rho, lang: str) -> str:
+def _judged(rho: Estimate, lang: str) -> str:
     """Where rho's interval lies against :data:`~.frequency.MIX_MORE` (below −MIN_RHO), in words."""
-    en, ja = _WHERE[MIX_MORE.judge(rho.estimate)]
+    en, ja = _WHERE[MIX_MORE.judge(rho)]
     return tr(lang, en, ja).format(f"−{MIN_RHO:g}")
 
 
 def rho_sentence(run, lang: str) -> str:
     """One run's rho, its interval and where that lies against the region of the claim, as a clause."""
-    e = run.rho
-    return tr(lang, f"{run.label}: rho = {e.rho:.2f} [{e.low:.2f}, {e.high:.2f}], {_judged(e, lang)}",
-              f"{run.label_ja}：rho = {e.rho:.2f} [{e.low:.2f}, {e.high:.2f}]，区間は {_judged(e, lang)}")
+    e = run.rho.estimate
+    return tr(lang, f"{run.label}: rho = {e.value:.2f} [{e.low:.2f}, {e.high:.2f}], {_judged(e, lang)}",
+              f"{run.label_ja}：rho = {e.value:.2f} [{e.low:.2f}, {e.high:.2f}]，区間は {_judged(e, lang)}")
 
 
 def ja_names(runs: Sequence) -> str:

@@ -119,8 +119,8 @@ def analyse(loaded, pairs, ranks, *, key: str, label: str, label_ja: str, max_le
     return Analysis(run=run, result=result, tokens=tokens, from_cache=hit)
 
 
-def _fmt_rho(e: RhoEstimate) -> str:
-    return f"{e.rho:.3f}"
+def _fmt_rho(e: Estimate) -> str:
+    return f"{e.value:.3f}"
 
 
 def add_claims(claims, runs: list[Run], *, sum_errors: dict[str, float] | None = None) -> None:
@@ -154,7 +154,7 @@ def add_claims(claims, runs: list[Run], *, sum_errors: dict[str, float] | None =
             estimate=run.atb_ratio, region=FAR_BELOW_REGION, kind="finding", controls=run.controls,
             procedure=run.procedure, numbers={"atb": m["AttnResLn-N"], "attn_n": m["Attn-N"]},
         )
-        e, w = run.rho, run.rho_words
+        e, w, tokens = run.rho.estimate, run.rho_words.estimate, run.rho.tokens
         claims.add(
             run.cid("frequent-words-mix-more"),
             en=f"{on}Frequent tokens mix more in the whole block: Spearman's rho between frequency rank and the "
@@ -166,14 +166,14 @@ def add_claims(claims, runs: list[Run], *, sum_errors: dict[str, float] | None =
                    f"BERT-base で rho = {paper.SPEARMAN['AttnResLn-N']}"
                    f"（[CLS]/[SEP] を除くと {paper.SPEARMAN_WITHOUT_SPECIALS['AttnResLn-N']}）"),
             source=paper.SOURCE,
-            ours=(f"{run.label}: rho = {_fmt_rho(e)} ({e.pairs} pairs, {e.tokens:,} tokens); "
+            ours=(f"{run.label}: rho = {_fmt_rho(e)} ({e.items} pairs, {tokens:,} tokens); "
                   f"without specials {_fmt_rho(w)}",
-                  f"{run.label_ja}：rho = {_fmt_rho(e)}（{e.pairs} 文対，{e.tokens:,} トークン）；"
+                  f"{run.label_ja}：rho = {_fmt_rho(e)}（{e.items} 文対，{tokens:,} トークン）；"
                   f"特殊トークン除く {_fmt_rho(w)}"),
-            estimate=e.estimate, region=MIX_MORE, kind="finding", controls=run.controls, procedure=run.procedure,
-            numbers={"rho": e.rho, "low": e.low, "high": e.high, "rho_without_specials": w.rho,
+            estimate=e, region=MIX_MORE, kind="finding", controls=run.controls, procedure=run.procedure,
+            numbers={"rho": e.value, "low": e.low, "high": e.high, "rho_without_specials": w.value,
                      "low_without_specials": w.low, "high_without_specials": w.high, "min_rho": MIN_RHO,
-                     "pairs": e.pairs, "tokens": e.tokens},
+                     "pairs": e.items, "tokens": tokens},
         )
 
     for run in runs:
@@ -212,12 +212,3 @@ def add_claims(claims, runs: list[Run], *, sum_errors: dict[str, float] | None =
             estimate=Estimate.exact(worst * 1e6), region=SUM_BACK, kind="construction",
             numbers={"worst": worst, "tolerance": SUM_TOLERANCE},
         )
-
-
-def learned_control(gain: float | Estimate, learned_nats: float) -> Control:
-    """The positive control of a finding on one of the book's MLMs: past its unigram floor, best judged
-    on the gap's interval (:func:`emnlp21.pretraining.report.heldout_gap`: the whole interval above
-    ``learned_nats``)."""
-    from ..pretraining.report import beyond_unigram_control
-
-    return beyond_unigram_control(gain, threshold=learned_nats)

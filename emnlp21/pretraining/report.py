@@ -9,7 +9,7 @@ from torch.nn import functional as F
 
 from ..book import evidence
 from ..book.display import tr
-from ..book.evidence import Control, Estimate
+from ..book.evidence import Estimate
 from ..book.paths import data_dir
 from .config import Pretrained
 from .data import tokenize_corpus
@@ -97,21 +97,19 @@ LEARNED_NATS = 1.5  # how far below the unigram floor a miniature's held-out los
 RECIPE_SEARCH_FILE = "recipe_search.csv"  # written by benchmarks/recipe_search.py into data/
 
 
-def beyond_unigram_control(gain: float | Estimate, who: tuple[str, str] = ("the MLM", "MLM"),
-                           threshold: float = LEARNED_NATS):
+def beyond_unigram_control(gain: Estimate, who: tuple[str, str] = ("the MLM", "MLM"),
+                           threshold: float = LEARNED_NATS) -> evidence.Gate:
     """The positive control of any finding on one of the book's MLMs: its held-out loss is at least
-    ``threshold`` nats below its unigram floor. ``gain`` is best the :func:`heldout_gap` estimate (the
-    control passes when its whole 99 % interval is above ``threshold``); a bare number (``gain`` of
-    :func:`~.evaluate.heldout_report`) is still accepted and compared as it is."""
-    if isinstance(gain, Estimate):
-        ok = evidence.above(threshold).judge(gain) == "holds"
-        return Control(f"{who[0]}'s held-out loss at least {threshold:g} nats below its unigram floor "
-                       f"(gap {gain.text('en', 2)} nats, 99 % interval)",
-                       f"{who[1]} の取り分け損失がユニグラムの水準を {threshold:g} nat 以上下回る"
-                       f"（差 {gain.text('ja', 2)} nat，99 % 区間）", ok)
-    return Control(f"{who[0]}'s held-out loss at least {threshold:g} nats below its unigram floor (gap {gain:.2f})",
-                   f"{who[1]} の取り分け損失がユニグラムの水準を {threshold:g} nat 以上下回る（差 {gain:.2f}）",
-                   bool(gain >= threshold))
+    ``threshold`` nats below its unigram floor, the whole 99 % interval of the :func:`heldout_gap`
+    estimate ``gain`` above ``threshold``."""
+    region = evidence.above(threshold, unit="nats", unit_ja="nat",
+                            source="the book's bar for a model that learned beyond word frequency",
+                            source_ja="単語頻度より先を学んだとみなす本書の基準")
+    return evidence.gate(gain, region,
+                         f"{who[0]}'s held-out loss at least {threshold:g} nats below its unigram floor "
+                         f"(gap {gain.text('en', 2)} nats, 99 % interval)",
+                         f"{who[1]} の取り分け損失がユニグラムの水準を {threshold:g} nat 以上下回る"
+                         f"（差 {gain.text('ja', 2)} nat，99 % 区間）")
 
 
 @torch.inference_mode()
@@ -231,9 +229,9 @@ def pretraining_gains(scores: pd.DataFrame, model: str, baseline: str, reference
     test accuracy (points), each a paired multi-bootstrap :class:`~emnlp21.book.evidence.Estimate`
     (``scores``: :func:`evidence_frame`), and the per-task gains."""
     means = scores.groupby(["arm", "task"]).score.mean().unstack("task")
-    # each estimate sees only its two arms: an estimate counts the seeds of every arm in its frame
-    out = {"baseline": evidence.difference(scores[scores.arm.isin([model, baseline])], model, baseline),
-           "reference": evidence.difference(scores[scores.arm.isin([model, reference])], model, reference)}
+    out = {"baseline": evidence.difference(scores, model, baseline),
+           "reference": evidence.difference(scores, model, reference)}
+
     out["numbers"] = ({"gain": out["baseline"].value, "gain_tfidf": out["reference"].value}
                       | {f"gain_{t}": float(means.loc[model, t] - means.loc[baseline, t]) for t in means.columns}
                       | {f"gain_tfidf_{t}": float(means.loc[model, t] - means.loc[reference, t]) for t in means.columns})

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import grammar
-from ..book.evidence import mean_score
+from ..book.evidence import Gate, gate, mean_score
 from ..pretraining import score_forms, train_tokenizer
 from .counts import WordCounts
 from .scoring import add_baselines, add_training_counts
-from .verdicts import Gate, agreement_region, gate
+from .verdicts import agreement_region
 
 CONTROL_ACCURACY = 0.90  # agreement with an attractor on uncontrolled verbs before any frequency finding counts
 

@@ -18,14 +18,11 @@ inconclusive, however clear the interval.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from ..book.evidence import LEVEL, RESAMPLES, Control, Estimate, Region, above, below, within
-from . import paper
+from ..book.evidence import (RESAMPLES, Estimate, Gate, Region, above, below, bootstrap_counts, difference,
+                             finite_replicates, gate, inflate_deviations, within)
 
 COND_JA = {"natural": "自然文", "nonce": "nonce 文"}
 CONDITIONS = ("natural", "nonce")
@@ -66,36 +63,6 @@ REGIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Gate:
-    """A positive control with what it was decided from: its ``estimate`` inside its ``region`` passes."""
-
-    control: Control
-    estimate: Estimate
-    region: Region
-
-    @property
-    def en(self) -> str:
-        return self.control.en
-
-    @property
-    def ja(self) -> str:
-        return self.control.ja
-
-    @property
-    def passed(self) -> bool:
-        return self.control.passed
-
-
-def gate(estimate: Estimate, region: Region, en: str, ja: str) -> Gate:
-    """A :class:`Gate` whose control passed when ``region`` judges ``estimate`` to hold."""
-    return Gate(Control(en, ja, region.judge(estimate) == "holds"), estimate, region)
-
-
-def _control(c) -> Control:
-    return c.control if isinstance(c, Gate) else c
-
-
 # --- the evidence frame ----------------------------------------------------------------------------
 
 def verb_of(items: pd.DataFrame) -> pd.Series:
@@ -128,75 +95,11 @@ def arm(units: pd.DataFrame, name: str, column: str = "error", task: str | None 
                          "verb": units["verb"].to_numpy(), "score": 100 * units[column].astype(float).to_numpy()})
 
 
-def draw(rng: np.random.Generator, size: int, n: int) -> np.ndarray:
-    """``size`` bootstrap draws of ``n`` units as counts [size, n] (each row sums to n)."""
-    idx = rng.integers(0, n, size=(size, n)) + n * np.arange(size)[:, None]
-    return np.bincount(idx.ravel(), minlength=size * n).reshape(size, n).astype(float)
-
-
-def cluster_difference(scores: pd.DataFrame, a: str, b: str, *, test: str, clusters: str = "verb",
-                       resamples: int = RESAMPLES, level: float = LEVEL, seed: int = 0) -> Estimate:
-    """Arm ``a``'s mean score minus arm ``b``'s, averaged over the tasks, with its interval: the estimator
-    and design of :func:`emnlp21.book.evidence.difference` with ``clusters`` (whole clusters resampled,
-    the same draws for every arm and task; pre-training seeds resampled above them, their deviations
-    scaled by √(k/(k − 1))), computed from each cluster's sum and count of scores. Every item of a
-    cluster carries its cluster's weight, so an arm's mean in a replicate is Σ w·sum / Σ w·count: the
-    same numbers as the item-level computation in milliseconds, where the real-text items (every nonce
-    sentence × every verb pair) would take minutes a claim. Two differences, both deliberate: the tasks
-    (conditions) share one draw of the clusters, since a verb is the same verb in both; and a replicate
-    that drew no cluster of an arm is drawn again (the library would give that arm a mean of 0).
-    ``items`` in the estimate: the fewest clusters of any arm in any task."""
-    df = scores.copy()
-    for col, default in (("task", "all"), ("pretrain_seed", 0)):
-        if col not in df:
-            df[col] = default
-    if "finetune_seed" in df and df["finetune_seed"].nunique() > 1:
-        raise ValueError("cluster_difference has no fine-tuning seeds")
-    indices = df.groupby(["arm", "task"], sort=False).indices
-    groups = {k: v for k, v in indices.items() if k[0] in (a, b)}
-    tasks = sorted({t for _, t in indices})
-    if any((x, t) not in groups for x in (a, b) for t in tasks):
-        raise ValueError(f"arms {a!r} and {b!r} need items in every task {tasks}")
-    seeds = sorted(df["pretrain_seed"].unique())
-    codes, uniques = pd.factorize(df[clusters])
-    s_idx = np.searchsorted(seeds, df["pretrain_seed"].to_numpy())
-    score = df["score"].to_numpy(dtype=float)
-    S, V = len(seeds), len(uniques)
-    cells, n_clusters = {}, []
-    for key, idx in groups.items():
-        if len(np.unique(s_idx[idx])) != S:
-            raise ValueError("the arms must share their pre-training seeds (paired seeds)")
-        flat = s_idx[idx] * V + codes[idx]
-        cells[key] = (np.bincount(flat, weights=score[idx], minlength=S * V).reshape(S, V),
-                      np.bincount(flat, minlength=S * V).reshape(S, V).astype(float))
-        n_clusters.append(len(np.unique(codes[idx])))
-
-    def stat(wv, ws, inflate):
-        out = 0.0
-        for t in tasks:
-            for x, sign in ((a, 1.0), (b, -1.0)):
-                sums, counts = cells[x, t]
-                n = wv @ counts.T  # [B, S]: items drawn for each seed
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    y = np.where(n > 0, (wv @ sums.T) / n, np.nan)  # each seed's mean
-                if inflate and S > 1:
-                    m = y.mean(axis=1, keepdims=True)
-                    y = m + math.sqrt(S / (S - 1)) * (y - m)
-                out = out + sign * (ws * y).sum(axis=1) / S
-        return out / len(tasks)
-
-    value = float(stat(np.ones((1, V)), np.ones((1, S)), False)[0])
-    rng = np.random.default_rng(seed)
-    reps = []
-    for _ in range(20):  # a replicate that drew no verb of an arm has no mean there: drawn again
-        wv = draw(rng, resamples, V)
-        ws = draw(rng, resamples, S)
-        r = stat(wv, ws, True)
-        reps.append(r[np.isfinite(r)])
-        if sum(map(len, reps)) >= resamples:
-            break
-    return Estimate.from_replicates(value, np.concatenate(reps)[:resamples], test=test, level=level,
-                                    pretrain_seeds=S, finetune_seeds=1, items=min(n_clusters))
+def cluster_difference(scores: pd.DataFrame, a: str, b: str, *, test: str) -> Estimate:
+    """Arm ``a``'s mean error minus arm ``b``'s (points), averaged over the conditions, paired on verbs:
+    whole verbs are resampled, one draw for every condition (a verb is the same verb in both), under a
+    draw of the pre-training seeds."""
+    return difference(scores, a, b, clusters="verb", shared_units=True, test=test)
 
 
 def conditions_with(units: pd.DataFrame, *masks) -> list[str]:
@@ -209,7 +112,7 @@ def beats_frequency(units: pd.DataFrame, what: tuple[str, str]) -> Gate:
     the conditions, paired on verbs) with its interval wholly above 0."""
     region = REGIONS["beats_frequency"]
     if units.empty:
-        return Gate(Control(f"no items for {what[0]}", f"{what[1]}の項目がない", False), Estimate.exact(0.0), region)
+        return Gate(f"no items for {what[0]}", f"{what[1]}の項目がない", False, Estimate.exact(0.0), region)
     scores = pd.concat([arm(units, "argmax_v", "argmax_v"), arm(units, "mlm", "error")], ignore_index=True)
     est = cluster_difference(scores, "argmax_v", "mlm", test="paired cluster bootstrap (verbs), argmax P(V) − MLM")
     conds = sorted(units["condition"].unique(), key=CONDITIONS.index)
@@ -263,10 +166,8 @@ def weighted_fit(X: np.ndarray, verb: np.ndarray, Y: np.ndarray, wv: np.ndarray,
     replicate at once: unit u of seed s weighs ``ws[b, s] * wv[b, verb[u]]`` (bootstrap counts of seeds
     and verbs). With ``inflate``, each unit's deviations across seeds are scaled by √(S/(S − 1)) first.
     Returns [B, p]; NaN where the drawn units cannot fit ``p`` coefficients."""
-    S = Y.shape[0]
-    if inflate and S > 1:
-        m = Y.mean(axis=0, keepdims=True)
-        Y = m + math.sqrt(S / (S - 1)) * (Y - m)
+    if inflate:
+        Y = inflate_deviations(Y, axis=0)
     w = wv[:, verb]  # [B, U]
     A = ws.sum(axis=1)[:, None, None] * np.einsum("bu,uk,ul->bkl", w, X, X)
     c = np.einsum("bu,uk,bu->bk", w, X, ws @ Y)
@@ -307,15 +208,8 @@ def slope_estimate(items: pd.DataFrame, column: str, value: str = "error", *, re
 
     value_ = float(fit(np.ones((1, V)), np.ones((1, S)), False)[0])
     rng = np.random.default_rng(seed)
-    reps = []
-    for _ in range(20):  # replicates whose drawn verbs cannot fit two slopes are drawn again
-        wv = draw(rng, resamples, V)
-        ws = draw(rng, resamples, S)
-        r = fit(wv, ws, True)
-        reps.append(r[np.isfinite(r)])
-        if sum(map(len, reps)) >= resamples:
-            break
-    reps = np.concatenate(reps)[:resamples]
+    reps = finite_replicates(lambda size: fit(bootstrap_counts(rng, size, V), bootstrap_counts(rng, size, S), True),
+                             resamples)
     est = Estimate.from_replicates(value_, reps, test=f"cluster bootstrap of the least-squares slope on log2({column} + 1) "
                                    "(verbs, pre-training seeds)", pretrain_seeds=S, finetune_seeds=1, items=V)
     per = {}
@@ -335,7 +229,7 @@ def add_claims(claims, items: pd.DataFrame, *, controls: list, setting: str,
     en_l, ja_l = label
     out: dict[str, dict] = {}
     units = with_units(items)
-    setting_controls = [_control(c) for c in controls]
+    setting_controls = list(controls)
     unseen_mask = ~units["seen"].astype(bool)
     grid_mask = units["target"].notna() & units["competitor"].notna()
     gates: dict[str, Gate] = {}
@@ -346,7 +240,7 @@ def add_claims(claims, items: pd.DataFrame, *, controls: list, setting: str,
                          "unseen": (units[unseen_mask], ("unseen pairs", "未出ペア")),
                          "grid": (units[grid_mask], ("the controlled verbs", "制御した動詞"))}[name]
             gates[name] = beats_frequency(sub, what)
-        return gates[name].control
+        return gates[name]
 
     def add(name, en, ja, ours, estimate, gate_name=None, kind="finding", numbers=None, src="table2"):
         out[name] = numbers or {}
@@ -448,18 +342,6 @@ def agreement_region(threshold: float) -> Region:
     """The agreement control's region: accuracy above ``threshold`` (a fraction), in %."""
     return above(100 * threshold, unit="%", source="the book's bar for a model that has learned agreement",
                  source_ja="一致を学んだモデルとみなす本書の基準")
-
-
-def unigram_gate(gain: float | Estimate, who: tuple[str, str], threshold: float) -> Gate:
-    """The real-text model's held-out loss at least ``threshold`` nats below its unigram floor: ``gain``
-    is best the estimate of :func:`emnlp21.pretraining.report.heldout_gap` (held-out rows resampled);
-    a bare number is taken as exact."""
-    est = gain if isinstance(gain, Estimate) else Estimate.exact(gain, test="held-out unigram floor − MLM loss (nats)")
-    region = above(threshold, unit="nats", unit_ja="nat", source="the book's bar for a model that learned beyond word frequency",
-                   source_ja="単語頻度より先を学んだとみなす本書の基準")
-    return gate(est, region, f"{who[0]}: held-out loss {est.text('en', 2)} nats below its unigram floor (99 % interval); "
-                f"needs > {threshold:g}",
-                f"{who[1]}：取り分け損失がユニグラムの水準より {est.text('ja', 2)} nat 低い（99 % 区間）。必要 > {threshold:g}")
 
 
 def add_control_claims(claims, controls: list[Gate], setting: str, source: tuple[str, str]) -> None:

@@ -24,12 +24,6 @@ def _task_average(means: pd.DataFrame, arm: str) -> pd.Series:
     return means[arm].mean(axis=1)
 
 
-def difference(scores: pd.DataFrame, a: str, b: str, **kw) -> Estimate:
-    """Arm ``a`` − arm ``b`` on the task average (points), paired on seeds and items (on their rows
-    alone: an estimate counts the seeds of every arm in its frame, and fewer arms bootstrap faster)."""
-    return evidence.difference(scores[scores.arm.isin([a, b])], a, b, **kw)
-
-
 def least_difference(scores: pd.DataFrame, pairs: Sequence[tuple[str, str]], **kw) -> Estimate:
     """The smallest of the task-average differences ``a − b`` over ``pairs``, with its interval: "every
     ``a`` beats its ``b``" holds when the whole interval of the least difference is above 0 (an
@@ -86,7 +80,7 @@ def own_task_controls(predictions: Mapping[str, pd.DataFrame], objectives: Seque
 def mlm_control(scores: pd.DataFrame) -> tuple[Control, Estimate]:
     """"Near MLM" says nothing when MLM is itself at the no-pre-training floor (both would be at chance):
     the positive control is MLM − no pre-training above 0, its whole interval."""
-    est = difference(scores, "mlm", NO_PRETRAINING)
+    est = evidence.difference(scores, "mlm", NO_PRETRAINING)
     ok = evidence.above(0).judge(est) == "holds"
     return Control(f"MLM above no pre-training: {est.text('en')} points (99 % interval)",
                    f"MLM が事前学習なしを上回る：{est.text('ja')} ポイント（99 % 区間）", ok), est
@@ -111,7 +105,7 @@ def add_downstream_claims(claims, scores: pd.DataFrame, objectives: Sequence[str
     avg = scores.groupby(["arm", "task"]).score.mean().groupby("arm").mean()  # the task average, as the estimates
     mlm_ok, mlm_gain = mlm_control(scores)
     pair = [*shared_controls, controls["mlm"], controls["shuffle_random"], mlm_ok]
-    near = difference(scores, "shuffle_random", "mlm")
+    near = evidence.difference(scores, "shuffle_random", "mlm")
     claims.add(
         f"{prefix}.shuffle-random-near-mlm", kind="finding", procedure=True,
         en=f"Shuffle+Random's fine-tuning average is at most {near_points:g} point{'s' if near_points != 1 else ''} "

@@ -32,9 +32,9 @@ HEADERS = {
 WIDTHS = (18, 10, 10, 18, 22, 14)
 WORDS = {
     "en": {"ok": "✓ executed", "missing": "not executed", "dry": "dry run", "real": "not a dry run", "modified": " (+ local changes)",
-           "none": "—", "seconds": "{:.0f} s"},
+           "none": "—", "no_seeds": "no seed parameter (no random draws)", "seconds": "{:.0f} s"},
     "ja": {"ok": "✓ 実行済み", "missing": "未実行", "dry": "ドライラン", "real": "本実行（ドライランではない）", "modified": "（手元の変更あり）",
-           "none": "—", "seconds": "{:.0f} 秒"},
+           "none": "—", "no_seeds": "シードのパラメータなし（乱数を使わない）", "seconds": "{:.0f} 秒"},
 }
 VERSIONED = ("python", "torch", "transformers", "numpy")
 VERSION_NAMES = {"python": "Python"}
@@ -134,7 +134,7 @@ class ExecutionReport(SphinxDirective):
             row += _cell("machine", _text("machine", str(record.get("machine", ""))))
             row += _cell("code", _field("commit", short, *([nodes.Text(words["modified"])] if record.get("modified") else [])),
                          _text("versions", versions_text(record) or words["none"]))
-            row += _cell("seeds", _text("seeds", seeds_text(record) or words["none"]))
+            row += _cell("seeds", _text("seeds", seeds_text(record) or words["no_seeds"]))
             body += row
         line = provenance_line(folder, lang) if folder.is_dir() else None
         return [*([nodes.paragraph(text=line, classes=["execution-summary"])] if line else []),

@@ -219,17 +219,20 @@ def agreement_probe(n: int, seed: int = 0, settings: GrammarConfig = GrammarConf
 def _word_order_items(n: int, rng: random.Random, settings: GrammarConfig) -> pd.DataFrame:
     gens = {f: _Generator(rng, settings, f) for f in FIELDS}
     rows = []
-    for _ in range(n):
+    while len(rows) < n:
         text = " ".join(gens[rng.choice(FIELDS)].sentence().words)
-        label = rng.randrange(2)  # 1 as generated, 0 shuffled in windows of three
-        rows.append({"text": text if label else changed(locally_shuffle, text, rng), "label": label})
+        label = rng.randrange(2)  # 1 as generated, 0 shuffled in windows of three between the edges
+        text = text if label else changed(locally_shuffle, text, rng)
+        if text is not None:  # a sentence whose inner words cannot move is drawn again
+            rows.append({"text": text, "label": label})
     return pd.DataFrame(rows)
 
 
 def build_grammar_tasks(n_train: int = 1000, n_eval: int = 400, seed: int = 0,
                         settings: GrammarConfig = GrammarConfig()):
     """The fine-tuning tasks ``topic`` (order-free) and ``word_order`` (order-sensitive: a sentence
-    as generated or with its words shuffled in windows of three, the toolkit's construction) as
+    as generated or with its words shuffled in windows of three between its first and last word, the
+    toolkit's construction) as
     :class:`~emnlp21.pretraining.tasks.Task` objects, fixed by ``seed``."""
     rng = random.Random(f"topic-{seed}")
     train = _topic_items(n_train, 0, rng, settings)
@@ -239,7 +242,7 @@ def build_grammar_tasks(n_train: int = 1000, n_eval: int = 400, seed: int = 0,
     rng = random.Random(f"word_order-{seed}")
     splits = [_word_order_items(n, rng, settings) for n in (n_train, n_eval, n_eval)]
     word_order = Task("word_order", *splits, order_sensitive=True,
-                      source="grammar: a sentence as generated vs shuffled in windows of 3")
+                      source="grammar: a sentence as generated vs shuffled in windows of 3 between its first and last word")
     return {"topic": topic, "word_order": word_order}
 
 

@@ -284,8 +284,8 @@ book.show_text(
 # Lee sentence polarity, the source of SST-2), **hedge** (CoNLL-2010 Wikipedia sentences, hedged or
 # not), **paraphrase** (the same Bible verse in the King James and the World English Bible, against
 # the next verse's modern text) and **word_order** (a sentence as written, or with its words shuffled
-# inside windows of three; both classes carry the same bags of words, so a model blind to order is at
-# chance). Every weight is fine-tuned with a linear layer on the mean of the last hidden states, with
+# inside windows of three between its first and last word; both classes carry the same bags of words,
+# so a model blind to order is at chance, and the edges give nothing away). Every weight is fine-tuned with a linear layer on the mean of the last hidden states, with
 # one protocol for every model: AdamW with transformers' linear warm-up and decay over at most
 # `finetune_max_epochs` epochs, the dev accuracy measured after each epoch, training stopped after
 # `finetune_patience` epochs without a gain, and the best epoch's weights tested; the test split is
@@ -302,8 +302,8 @@ book.show_text(
 # 実在のラベル付きデータから作った 4 つのタスクで，訓練・開発・評価の分割はシードで固定します：
 # **sentiment**（Pang & Lee の文単位の極性，SST-2 の元データ），**hedge**（CoNLL-2010 の Wikipedia の文，
 # 推量表現の有無），**paraphrase**（同じ聖書の節の欽定訳と World English Bible の組，対するは次の節の現代訳），
-# **word_order**（書かれたままの文か，3 語ずつの窓の中で語を入れ替えた文か。両クラスの語の多重集合の
-# 分布は同じなので，語順を見られないモデルはチャンスレートになる）。最終層の隠れ状態の平均に線形層を
+# **word_order**（書かれたままの文か，最初と最後の語の間で 3 語ずつの窓の中の語を入れ替えた文か。両クラスの
+# 語の多重集合の分布は同じなので，語順を見られないモデルはチャンスレートになり，両端も手がかりにならない）。最終層の隠れ状態の平均に線形層を
 # 載せ，全重みをファインチューニングします。手順はすべてのモデルで同じです：AdamW と transformers の
 # 線形ウォームアップ・減衰で最大 `finetune_max_epochs` エポック，各エポックの後に開発データの正解率を測り，
 # `finetune_patience` エポック改善がなければ止め，最良のエポックの重みを評価します。評価データはその選択が
@@ -360,7 +360,9 @@ scores = report.evidence_frame(pd.concat([items, pt.reference_items(tasks)]),
 gains = report.pretraining_gains(scores, "mlm", "random")
 gap = report.heldout_gap(model, corpus.heldout, corpus.train, max_tokens=P.heldout_tokens, device=device)
 claims = book.Claims("small_models", P.profile)
-report.add_claims(claims, log=model.log, heldout=heldout, gap=gap, gains=gains)
+report.add_claims(claims, log=model.log, heldout=heldout, gap=gap, gains=gains,
+                  order_tasks={t.name: report.positional_control(t) for t in tasks.values() if t.order_sensitive},
+                  leaks={name: report.seen_in_pretraining(t, corpus.train) for name, t in tasks.items()})
 claims.save()
 book.show_table(lambda lang: claims.table(lang))
 claims.show_summary()

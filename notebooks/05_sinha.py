@@ -222,9 +222,12 @@ book.show_table(lambda lang: pd.concat([
 # classifier; the dev split is not used for early stopping, we report the test split). `sentiment`
 # (Pang & Lee's sentence polarity, the source of SST-2) and `paraphrase` (the same Bible verse in
 # two translations vs a neighbouring verse) can largely be solved from bags of words. `word_order`
-# cannot: a sentence as written vs the same words shuffled in windows of three, each source sentence
-# used once, so both classes have the same distribution of bags of words — a model without
-# positions is at chance by construction, the sharpest form of PAWS's word swaps.
+# cannot: a sentence as written vs the same words shuffled in windows of three between its first and
+# last word, each source sentence used once, so both classes have the same distribution of bags of
+# words — a model without positions is at chance by construction, the sharpest form of PAWS's word
+# swaps. The edges stay in place because a classifier could otherwise read "the final word is still
+# last" without knowing any order; the positional reference row below measures what such surface cues
+# are still worth.
 # :::
 #
 # :::{lang} ja
@@ -236,9 +239,11 @@ book.show_table(lambda lang: pd.concat([
 # 各変種をツールキットのタスクで複数シードで fine-tuning します（全重みを更新，平均プーリングの
 # 分類器。dev は early stopping に使わず，test の結果を報告します）。`sentiment`（SST-2 の元になった
 # Pang & Lee の文極性）と `paraphrase`（同じ聖書の節の 2 つの翻訳 対 隣の節）は単語の袋でかなり
-# 解けます。`word_order` は解けません。書かれたままの文と，同じ単語を 3 語の窓内でシャッフルした文
-# を見分けるタスクで，元の文は一度しか使わないため両クラスの単語の袋の分布は同じです。位置情報の
-# ないモデルは構成上チャンスレベルになり，PAWS の単語入れ替えを最も鋭くした形です。
+# 解けます。`word_order` は解けません。書かれたままの文と，同じ単語を最初と最後の語の間で 3 語の窓ごとに
+# シャッフルした文を見分けるタスクで，元の文は一度しか使わないため両クラスの単語の袋の分布は同じです。
+# 位置情報のないモデルは構成上チャンスレベルになり，PAWS の単語入れ替えを最も鋭くした形です。両端を
+# 動かさないのは，さもないと「最後の語が最後のまま」という語順の知識のいらない手がかりで見分けられる
+# からです。そうした表層の手がかりがなお何ポイントに値するかを，下の位置の参照行が測ります。
 # :::
 
 # %%
@@ -337,7 +342,8 @@ beyond_unigram = report.beyond_unigram_control(report.heldout_gap(models["MN"], 
                                                who=("MN", "MN"))
 pref_scores = sinha.preference_scores(pref_items)
 controls = sinha.controls_for(scores, order_free, order_sensitive, extra=[beyond_unigram],
-                              sensitive_extra=[sinha.order_control(pref_scores)])
+                              sensitive_extra=[sinha.order_control(pref_scores),
+                                               *(report.positional_control(tasks[t]) for t in order_sensitive)])
 sinha.add_claims(claims, scores, pa_acc, order_free=order_free, order_sensitive=order_sensitive, controls=controls)
 sinha.add_real_text_claims(claims, scores, shuffled_scores, pref_scores, pa_acc, order_free=order_free,
                            order_sensitive=order_sensitive, controls=controls)
@@ -362,7 +368,7 @@ book.show_table(lambda lang: claims.table(lang))
 #   the unseen words keep their random embeddings, so one initialisation can land above or below
 #   50 % by luck, which is why MRI is measured over several initialisations below.
 # - **word_order** (order-sensitive): a sentence as generated, or its words shuffled in windows of
-#   three; both classes share their bags of words.
+#   three between its first and last word; both classes share their bags of words.
 # - **agreement** (order-sensitive, zero-shot): the agreeing verb is masked and the MLM must prefer
 #   the form that agrees with the subject, with or without an attractor of the other number; no
 #   fine-tuning, so it asks what pre-training itself learned (Linzen+ 2016; Goldberg 2019).
@@ -387,8 +393,8 @@ book.show_table(lambda lang: claims.table(lang))
 #   保たれ，unigram からの抽出（MUG）では失われます。事前学習なし（MRI）は期待値としてチャンスレベルです:
 #   未見の語はランダムな埋め込みのままなので，一つの初期値では偶然 50 % より上にも下にも振れます。
 #   そのため下では MRI を複数の初期値で測ります。
-# - **word_order**（語順が必要）: 生成されたままの文か，3 語の窓内で語を入れ替えた文か。両クラスの
-#   単語の袋は共通です。
+# - **word_order**（語順が必要）: 生成されたままの文か，最初と最後の語の間で 3 語の窓ごとに語を
+#   入れ替えた文か。両クラスの単語の袋は共通です。
 # - **agreement**（語順が必要，ゼロショット）: 一致する動詞をマスクし，主語と一致する形を MLM が選べるか。
 #   反対の数の誘引名詞がある場合とない場合を調べます。fine-tuning をしないので，事前学習そのものが
 #   何を学んだかを問います（Linzen+ 2016; Goldberg 2019）。
@@ -498,7 +504,8 @@ book.show_text(
 # %%
 g_free = [t for t in g_tasks if not g_tasks[t].order_sensitive]
 g_sens = [t for t in g_tasks if g_tasks[t].order_sensitive]
-g_controls = sinha.controls_for(g_scores, g_free, g_sens, grammar=True)
+g_controls = sinha.controls_for(g_scores, g_free, g_sens, grammar=True,
+                                sensitive_extra=[report.positional_control(g_tasks[t]) for t in g_sens])
 sinha.add_claims(claims, g_scores, pa_acc, order_free=g_free, order_sensitive=g_sens, controls=g_controls,
                  prefix="sinha.grammar", setting=("(grammar)", "（文法）"))
 sinha.add_agreement_claims(claims, g_agreement, steps=long_steps, short_steps=P.grammar_steps,

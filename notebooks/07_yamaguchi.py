@@ -260,7 +260,7 @@ book.show_table(lambda lang: claims.table(lang))
 # and office) whose words co-occur, agreement, attractors and passives. Its tasks are **topic**
 # (which field; training and test sentences use disjoint halves of the content words, so only what
 # pre-training taught about the unseen words helps) and **word_order** (as generated or shuffled in
-# windows of three). The profile's objectives are pre-trained there with the same schedule as that
+# windows of three between the first and last word). The profile's objectives are pre-trained there with the same schedule as that
 # chapter's natural-order model (which is this MLM model: one cache entry), with intermediate
 # checkpoints for the compute curve.
 # :::
@@ -273,8 +273,8 @@ book.show_table(lambda lang: claims.table(lang))
 # 差も評価数百件で数ポイントです。Sinha+ の章で導入した英語の確率文法（`emnlp21/grammar.py`）では，
 # 同じ大きさのモデルが 1 分ほどで学習します。共起する語をもつ 2 つの分野（農場と職場），数の一致，誘引名詞，
 # 受動態を含みます。タスクは **topic**（分野の判定。学習文とテスト文は内容語の互いに素な半分を使うので，
-# 未見の語について事前学習で得た知識だけが役立つ）と **word_order**（生成されたままか，3 語の窓内で
-# 入れ替えたか）です。プロファイルの目的関数を，あの章の自然語順モデル（この MLM モデルと同一のキャッシュ）と
+# 未見の語について事前学習で得た知識だけが役立つ）と **word_order**（生成されたままか，最初と最後の語の
+# 間で 3 語の窓ごとに入れ替えたか）です。プロファイルの目的関数を，あの章の自然語順モデル（この MLM モデルと同一のキャッシュ）と
 # 同じ学習設定で事前学習し，計算量の曲線のために途中チェックポイントを残します。
 # :::
 

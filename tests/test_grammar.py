@@ -128,7 +128,7 @@ def test_default_output_is_unchanged_by_the_wei_additions():
     assert h(g.generate_corpus(500, seed=7)) == "c3752026d9f18d72"
     assert h(g.agreement_probe(200, seed=0, attractors=True)["masked"]) == "9682320f15282f31"
     assert h(g.agreement_probe(200, seed=1, attractors=False)["masked"]) == "13f21048bebbfb4c"
-    assert h(tasks["topic"].train["text"]) == "4c0926f58a3b64ca" and h(tasks["word_order"].test["text"]) == "ec8f688274050499"
+    assert h(tasks["topic"].train["text"]) == "4c0926f58a3b64ca" and h(tasks["word_order"].test["text"]) == "81e29f5454dde458"
 
 
 def test_wei_corpus_keeps_the_base_corpus_in_order():

@@ -223,8 +223,26 @@ def test_perturbations_keep_the_bag_of_words():
     for perturb in (pt.swap_two_words, pt.locally_shuffle):
         new = perturb(text, rng)
         assert Counter(new.split()) == Counter(text.split())
-    shuffled = pt.locally_shuffle(text, random.Random(1))
-    assert all(set(shuffled.split()[k:k + 3]) == set(text.split()[k:k + 3]) for k in (0, 3, 6))
+    for seed in range(20):  # the edges stay, the inner words move in windows of three
+        words, new = text.split(), pt.locally_shuffle(text, random.Random(seed)).split()
+        assert (new[0], new[-1]) == (words[0], words[-1])
+        assert all(set(new[k:k + 3]) == set(words[k:k + 3]) for k in (1, 4)) and new[7:] == words[7:]
+    assert pt.locally_shuffle("one two three", random.Random(0)) == "one two three"  # nothing inside to move
+
+
+def test_the_order_task_cannot_be_read_off_positions_and_a_planted_cue_is_caught():
+    from emnlp21.pretraining import report
+
+    wo = pt.build_tasks(["word_order"], n_train=1000, n_eval=400, seed=0)["word_order"]
+    ok = report.positional_control(wo)
+    assert ok.passed and ok.estimate.items == 1800, ok.en  # every item of the task, cross-validated
+    # the same task with its shuffled sentences' final word moved to the front: position alone decides
+    moved = {s: getattr(wo, s).assign(text=lambda d: [t if y else " ".join([t.split()[-1], *t.split()[:-1]])
+                                                     for t, y in zip(d["text"], d["label"])])
+             for s in ("train", "dev", "test")}
+    cued = report.positional_control(pt.Task("word_order", moved["train"], moved["dev"], moved["test"],
+                                             order_sensitive=True))
+    assert not cued.passed and cued.estimate.low > report.POSITIONAL_POINTS, cued.en
 
 
 def test_tasks_have_fixed_disjoint_splits():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 import torch
@@ -11,6 +13,7 @@ from ..book import evidence
 from ..book.display import tr
 from ..book.evidence import Estimate
 from ..book.paths import data_dir
+from .baselines import MAJORITY, POSITIONAL, positional_items
 from .config import Pretrained
 from .data import tokenize_corpus
 from .evaluate import heldout_batches, unigram_log_probs
@@ -217,11 +220,47 @@ def evidence_frame(items: pd.DataFrame, pretrain_seeds: dict[str, int]) -> pd.Da
     """:func:`~.finetune.item_results` (or :func:`~.baselines.reference_items`) rows — model, task, seed,
     item, correct — as the frame of :func:`~emnlp21.book.evidence.multibootstrap`, scores in points
     (100 right, 0 wrong); ``pretrain_seeds`` maps each model to its pre-training seed (the reference
-    rows, which have none, get 0)."""
+    rows, which have none, get :data:`~emnlp21.book.evidence.NO_STAGE`)."""
     return pd.DataFrame({"arm": items["model"].to_numpy(), "task": items["task"].to_numpy(),
-                         "pretrain_seed": items["model"].map(lambda m: pretrain_seeds.get(m, 0)).astype(int).to_numpy(),
+                         "pretrain_seed": items["model"].map(lambda m: pretrain_seeds.get(m, evidence.NO_STAGE))
+                         .astype(int).to_numpy(),
                          "finetune_seed": items["seed"].to_numpy(), "item": items["item"].to_numpy(),
                          "score": 100.0 * items["correct"].to_numpy()})
+
+
+POSITIONAL_POINTS = 5.0  # how far above the majority class the positional reference may score on an order task
+
+
+def positional_control(task: Task) -> evidence.Gate:
+    """An order-sensitive task tests order only if its surface positions do not give the label away: the
+    positional reference (:func:`~.baselines.positional_items`, cross-validated over all the task's items)
+    minus the majority class, paired over the items, within ±:data:`POSITIONAL_POINTS` points."""
+    gap = evidence.difference(evidence_frame(positional_items(task), {}), POSITIONAL, MAJORITY,
+                              test="paired bootstrap over items (5-fold cross-validation), positional − majority")
+    region = evidence.within(POSITIONAL_POINTS, unit="points", unit_ja="ポイント",
+                             source="this book's bar: a task decided by surface positions does not test order",
+                             source_ja="本書の基準：表層の位置で決まるタスクは語順を試さない")
+    return evidence.gate(
+        gap, region,
+        f"{task.name} cannot be read off positions: a logistic regression on the first and last words, length "
+        f"and punctuation positions scores {gap.text('en')} points over the majority class "
+        f"(99 % interval; needs within ±{POSITIONAL_POINTS:g})",
+        f"{task.name} は位置から読めない：最初と最後の語，長さ，句読点の位置によるロジスティック回帰が多数派クラスより "
+        f"{gap.text('ja')} ポイント（99 % 区間。±{POSITIONAL_POINTS:g} 以内が必要）")
+
+
+LEAK_POINTS = 1.0  # the share of a task's test items the pre-training text may contain, in points
+
+
+def seen_in_pretraining(task: Task, train: Sequence[str]) -> evidence.Estimate:
+    """The share of ``task``'s test items (points) with a text (``text`` or ``text_b``) that occurs word
+    for word in the pre-training sentences ``train``, with its interval over the items: a pre-trained
+    model that has read a test item has an advantage no random initialisation shares."""
+    pretraining = "\n".join(" ".join(s.split()) for s in train)
+    columns = [c for c in ("text", "text_b") if c in task.test]
+    seen = [any(" ".join(str(row[c]).split()) in pretraining for c in columns) for _, row in task.test.iterrows()]
+    frame = pd.DataFrame({"arm": "seen", "item": range(len(seen)), "score": 100.0 * np.asarray(seen, float)})
+    return evidence.mean_score(frame, "seen", test="bootstrap over test items, share seen in pre-training")
 
 
 def pretraining_gains(scores: pd.DataFrame, model: str, baseline: str, reference: str = "tf-idf") -> dict:
@@ -238,9 +277,14 @@ def pretraining_gains(scores: pd.DataFrame, model: str, baseline: str, reference
     return out
 
 
-def add_claims(claims, *, log: pd.DataFrame, heldout: dict, gap: Estimate, gains: dict) -> None:
+def add_claims(claims, *, log: pd.DataFrame, heldout: dict, gap: Estimate, gains: dict,
+               order_tasks: Mapping[str, evidence.Gate] | None = None,
+               leaks: Mapping[str, Estimate] | None = None) -> None:
     """The toolkit page's claims: the training loss falls and the held-out loss is past the unigram
-    floor (checks), and pre-training helps (a finding, gated by the second check as its positive control).
+    floor (checks), and pre-training helps (a finding, gated by the second check as its positive control);
+    ``order_tasks``: :func:`positional_control` of each order-sensitive task by name, a check each;
+    ``leaks``: :func:`seen_in_pretraining` of each task by name, a check each, and all of them passing is
+    a control of "pre-training helps" (a model that has read the test items is not helped by pre-training).
 
     "Pre-training helps" compares a model pre-trained by a recipe with the same encoder left at its
     random initialisation: it is a claim about the pre-training procedure (``procedure=True``), so one
@@ -273,6 +317,24 @@ def add_claims(claims, *, log: pd.DataFrame, heldout: dict, gap: Estimate, gains
                                              source="this book's bar for a miniature (LEARNED_NATS)",
                                              source_ja="小さなモデルに本書が求める基準（LEARNED_NATS）"),
         numbers={k: heldout[k] for k in ("heldout_loss", "unigram_entropy", "gain")})
+    unseen = {}
+    for name, share in (leaks or {}).items():
+        region = evidence.below(LEAK_POINTS, unit="points", unit_ja="ポイント",
+                                source="this book's bar: test items unread in pre-training",
+                                source_ja="本書の基準：テスト項目は事前学習で読まれていない")
+        unseen[name] = evidence.gate(share, region,
+                                     f"{name}: {share.text('en')} % of the test items occur in the pre-training text "
+                                     f"(99 % interval; needs below {LEAK_POINTS:g})",
+                                     f"{name}：テスト項目の {share.text('ja')} % が事前学習のテキストに現れる"
+                                     f"（99 % 区間。{LEAK_POINTS:g} 未満が必要）")
+        claims.add(
+            f"small_models.test-items-unseen-{name}", kind="check",
+            en=f"The test items of {name} do not occur in the pre-training text (under {LEAK_POINTS:g} %).",
+            ja=f"{name} のテスト項目は事前学習のテキストに現れない（{LEAK_POINTS:g} % 未満）。",
+            paper=("held-out test data (Devlin+ 2019 pre-train on BooksCorpus and Wikipedia, test on GLUE)",
+                   "テストデータは事前学習に含まれない（Devlin+ 2019）"),
+            source=("this book's check of its task suite", "本書のタスク群の点検"),
+            ours=(unseen[name].en, unseen[name].ja), estimate=share, region=region)
     helps, tfidf = gains["baseline"], gains["reference"]
     claims.add(
         "small_models.pretraining-helps", procedure=True,
@@ -285,4 +347,16 @@ def add_claims(claims, *, log: pd.DataFrame, heldout: dict, gap: Estimate, gains
               f"ランダム初期化に対し正解率 {helps.value:+.1f} ポイント；TF-IDF に対し {tfidf.text('ja')}（99 % 区間）"),
         estimate=helps, region=evidence.above(0, unit="points", unit_ja="ポイント", source="the paper's direction",
                                               source_ja="論文の向き"),
-        controls=[beyond_unigram_control(gap)], numbers=gains["numbers"])
+        controls=[beyond_unigram_control(gap), *unseen.values()], numbers=gains["numbers"])
+    for name, control in (order_tasks or {}).items():
+        claims.add(
+            f"small_models.order-task-not-positional-{name}", kind="check",
+            en=f"The order task {name} cannot be solved from surface positions: a logistic regression on "
+               f"the first and last words, length and punctuation positions stays within "
+               f"{POSITIONAL_POINTS:g} points of the majority class.",
+            ja=f"語順タスク {name} は表層の位置からは解けない：最初と最後の語，長さ，句読点の位置による"
+               f"ロジスティック回帰は多数派クラスから {POSITIONAL_POINTS:g} ポイント以内にとどまる。",
+            paper=("an order task must not be decidable from the bag of words (PAWS, Zhang+ 2019)",
+                   "語順タスクは単語の袋から決まってはならない（PAWS，Zhang+ 2019）"),
+            source=("this book's design of word_order", "本書の word_order の設計"),
+            ours=(control.en, control.ja), estimate=control.estimate, region=control.region)

@@ -63,14 +63,17 @@ def swap_two_words(text: str, rng: random.Random) -> str:
 
 
 def locally_shuffle(text: str, rng: random.Random, window: int = 3) -> str:
-    """Shuffle the words inside consecutive windows of ``window`` words (same bag of words)."""
+    """Shuffle the words between the first and the last in consecutive windows of ``window`` words
+    (same bag of words). The edges stay: with them shuffled too, "the final word is still last" alone
+    told a natural sentence from a shuffled one in about 69 % of the items, an order cue that needs no
+    pre-training (:func:`~.baselines.positional_predictions` measures what is left)."""
     words = text.split()
-    out = []
-    for k in range(0, len(words), window):
-        chunk = words[k:k + window]
+    inner = []
+    for k in range(1, len(words) - 1, window):
+        chunk = words[k:min(k + window, len(words) - 1)]
         rng.shuffle(chunk)
-        out += chunk
-    return " ".join(out)
+        inner += chunk
+    return " ".join([*words[:1], *inner, *words[1:][-1:]])
 
 
 def _split(df: pd.DataFrame, n_train: int, n_eval: int, seed: int) -> tuple[pd.DataFrame, ...]:
@@ -113,18 +116,24 @@ def _paraphrase(seed: int) -> tuple[pd.DataFrame, dict]:
 def _word_order(seed: int) -> tuple[pd.DataFrame, dict]:
     texts = _short(hedge_sentences(), "text", 6, 40)["text"].tolist()
     rng = random.Random(seed)
-    labels = [rng.randint(0, 1) for _ in texts]
-    shuffled = [t if y else changed(locally_shuffle, t, rng) for t, y in zip(texts, labels)]
-    return (pd.DataFrame({"text": shuffled, "label": labels}),
-            {"order_sensitive": True, "source": "CoNLL-2010 sentences, natural vs shuffled in windows of 3"})
+    rows = []
+    for t in texts:
+        label = rng.randint(0, 1)
+        text = t if label else changed(locally_shuffle, t, rng)
+        if text is not None:  # a sentence whose inner words cannot move is left out
+            rows.append((text, label))
+    return (pd.DataFrame(rows, columns=["text", "label"]),
+            {"order_sensitive": True,
+             "source": "CoNLL-2010 sentences, natural vs shuffled in windows of 3 between the first and last word"})
 
 
-def changed(perturb: Callable[[str, random.Random], str], text: str, rng: random.Random, tries: int = 10) -> str:
-    for _ in range(tries):  # a shuffle may give the sentence back unchanged; retry
+def changed(perturb: Callable[[str, random.Random], str], text: str, rng: random.Random, tries: int = 10) -> str | None:
+    """``perturb(text)`` that differs from ``text`` (a shuffle may give it back: retried), or None."""
+    for _ in range(tries):
         new = perturb(text, rng)
         if new != text:
             return new
-    return new
+    return None
 
 
 _BUILDERS = {"sentiment": _sentiment, "hedge": _hedge, "paraphrase": _paraphrase, "word_order": _word_order}

@@ -42,7 +42,7 @@
 # %% tags=["parameters"]
 profile = "quick"
 
-# %%
+# %% tags=["hide-cell"]
 from emnlp21 import book, conference
 from emnlp21.conference import verdicts
 

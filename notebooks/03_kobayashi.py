@@ -74,7 +74,7 @@
 # %% tags=["parameters"]
 profile = "quick"
 
-# %%
+# %% tags=["hide-cell"]
 import re
 import time
 

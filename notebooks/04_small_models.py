@@ -41,7 +41,7 @@
 # %% tags=["parameters"]
 profile = "quick"
 
-# %%
+# %% tags=["hide-cell"]
 import pandas as pd
 
 from emnlp21 import book, corpora

@@ -55,7 +55,7 @@
 # %% tags=["parameters"]
 profile = "quick"
 
-# %%
+# %% tags=["hide-cell"]
 import time
 
 import pandas as pd

@@ -27,7 +27,7 @@
 #
 # A frequency effect only says something about rule learning in a model that has learned the rule. So
 # this page works in two settings. First the book's controlled grammar, where a small MLM learns
-# agreement across an attractor: we add verbs whose two forms occur exactly 0, 1, 4, 16 or 64 times,
+# agreement across an attractor: we add verbs whose two forms occur exactly {param}`wei.wei_levels` times,
 # and subjects that never meet them, and require the model to agree on the grammar's frequent verbs
 # (the *positive control*) before any finding counts. Then real text, with the same design on real
 # sentences and the same gate.
@@ -46,7 +46,7 @@
 #
 # 頻度の効果が規則の学習について何かを語るのは，規則を学んだモデルについてだけです。そこで本書は 2 つの
 # 設定で調べます。まず本書の統制された文法：小さな MLM が誘引名詞をはさんでも一致を学べる設定に，2 つの形が
-# ちょうど 0，1，4，16，64 回現れる動詞と，それらの動詞と決して同じ文に現れない主語を加えます。どの結果を
+# ちょうど {param}`wei.wei_levels` 回現れる動詞と，それらの動詞と決して同じ文に現れない主語を加えます。どの結果を
 # 数える前にも，文法の高頻度動詞でモデルが一致できること（*陽性対照*）を求めます。次に実テキストで，同じ設計と
 # 同じ関門を使います。
 # :::
@@ -54,7 +54,7 @@
 # %% tags=["parameters"]
 profile = "quick"
 
-# %%
+# %% tags=["hide-cell"]
 import time
 
 import pandas as pd
@@ -201,7 +201,9 @@ wei.verdicts.add_control_claims(claims, g_controls, "grammar", wei.paper.SOURCES
 # ## Real text: the same design on real sentences
 # The pre-training text is the project corpus (two Bibles, Shakespeare, movie reviews). Every sentence
 # containing a controlled verb form is taken out, and real sentences containing that form once are put
-# back until each form occurs exactly as often as requested. Stimuli come from held-out documents parsed
+# back until each form occurs exactly as often as requested. Which verb gets which pair of counts is
+# drawn at random (seeded) among the verbs with enough sentences for it, so that a verb's own frequency
+# in the text does not go with its controlled count. Stimuli come from held-out documents parsed
 # with spaCy: every noun subject with a finite present verb (or *was/were*) after it; nonce items replace
 # the subject by another noun and score every verb pair. The model follows the book's shared real-text
 # recipe (small-models chapter); it trains on the controlled copy of the corpus, so it is its own cache
@@ -212,6 +214,8 @@ wei.verdicts.add_control_claims(claims, g_controls, "grammar", wei.paper.SOURCES
 # ## 実テキスト：同じ設計を実在の文で
 # 事前学習のテキストはプロジェクト共通のコーパス（聖書 2 版，シェイクスピア，映画レビュー）です。制御する
 # 動詞形を含む文をすべて取り除き，その形を 1 回だけ含む実在の文を，各形が要求どおりの回数になるまで戻します。
+# どの動詞にどの回数の組を割り当てるかは，十分な文をもつ動詞の中から（シード付きで）無作為に選びます。
+# 動詞そのもののテキスト中の頻度が，制御した回数と連動しないようにするためです。
 # 刺激文は学習に使わない文書を spaCy で解析して作ります：名詞の主語とその後ろの現在形（または *was/were*）の
 # 定形動詞の組すべてです。nonce 項目は主語を別の名詞に置き換え，全動詞ペアで評価します。モデルは本書共通の
 # 実テキストのレシピ（小さなモデルの章）に従いますが，制御したコーパスで学習するので別のキャッシュ項目です。
@@ -276,12 +280,16 @@ for c in t_controls:
 # :::{lang} en
 # ### Table 2 on real text
 # All items (controlled verbs and the others); *unseen* as in the paper: the subject shared no training
-# sentence with either form.
+# sentence with either form. The claim that unseen pairs are harder compares them within each verb (verbs
+# with both forms in the text and both kinds of pair): rare verbs have mostly unseen pairs, so a contrast
+# pooled over verbs would measure the verbs' frequency.
 # :::
 #
 # :::{lang} ja
 # ### 実テキストでの表 2
 # 全項目（制御した動詞とそれ以外）。*未出* は論文と同じく，主語がどちらの形とも学習時に同じ文に現れなかったもの。
+# 「未出のペアのほうが難しい」という主張は，動詞ごとに（両方の形がテキストにあり，両方の種類のペアをもつ動詞で）
+# 比べます。まれな動詞のペアはほとんど未出なので，動詞をまとめて比べると動詞の頻度を測ることになるからです。
 # :::
 
 # %%

@@ -46,7 +46,7 @@
 # %% tags=["parameters"]
 profile = "quick"
 
-# %%
+# %% tags=["hide-cell"]
 from emnlp21 import book
 
 P, device = book.setup("yamaguchi", globals())

@@ -271,7 +271,7 @@ def _world(rng, *, emotion, valence, acc2, separation, n=120, speakers=8, per_sp
 def _estimates(rng, **world):
     runs, emo, sen, ge2e, probe = _world(rng, **world)
     pre = {a: (0 if a in ("CTAL (pre-trained)", "text only", "audio only") else verdicts.NO_STAGE) for a in ARMS}
-    frames = verdicts.item_frames(runs, emo, sen, pre)
+    frames = verdicts.item_frames([(arm, pre[arm], *rest) for arm, *rest in runs], emo, sen)
     return frames, verdicts.estimates(frames, verdicts.probe_frame(probe), ge2e, **QUICK)
 
 

@@ -190,3 +190,19 @@ def test_execution_report_texts(lang):
     assert started({**record, "started": "2026-12-07T06:50:00+00:00"}) == "2026-12-07 06:50"
     assert versions_text(record) == "Python 3.11.7, torch 2.13.0, transformers 5.24.0, numpy 2.4.6"
     assert seeds_text(record) == "seed = 0, finetune_seeds = [0, 1]"
+
+
+def test_profile_values_are_written_as_the_prose_writes_them_and_meanings_come_from_the_profile():
+    from emnlp21.book.sphinxext import rerun
+
+    assert rerun.format_value([0, 2, 8, 32, 128], "en") == "0, 2, 8, 32 and 128"
+    assert rerun.format_value([0, 2, 8], "ja") == "0，2，8"
+    assert rerun.format_value(1000000, "en") == "1,000,000" and rerun.format_value(0.003, "en") == "0.003"
+    assert rerun.format_value(True, "en") == "true" and rerun.format_value(["mlm"], "en") == "mlm"
+    meanings = rerun.parameter_meanings(ROOT, "wei")
+    assert meanings["wei_levels"].startswith("exact counts of each controlled form")
+    assert meanings["seed"].startswith("corpus control") and "recon_seeds" not in meanings  # its own section first
+    sinha = rerun.parameter_meanings(ROOT, "sinha")
+    assert sinha["seed"] == "pre-training seed" and sinha["grammar_checkpoint_steps"]  # from the blocks it merges
+    box = rerun.rerun_html("wei", "06_wei", "ja", {"profile": "quick", "machine": "CPU", "seconds": 42.0}, ROOT)
+    assert "この章を再実行する" in box and "--only wei" in box and "42 秒" in box and "<td><code>wei_levels</code></td>" in box

@@ -3,9 +3,11 @@ thread count, and the executor's pool (started, overlapping, stopped by a failur
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import torch
@@ -48,6 +50,12 @@ def test_profiles_say_how_to_execute_and_bad_settings_are_refused(monkeypatch):
                                                                                      "yamaguchi", "ctal"))
     assert params.execution("full").jobs == 1
     execute.start_order(execute.toc_chapters(), params.execution("quick").first)  # every name is a chapter
+    monkeypatch.setenv(params.THREADS_ENV, "2")  # a stability run's other thread count
+    assert params.execution("quick").threads == 2
+    monkeypatch.setenv(params.THREADS_ENV, "two")
+    with pytest.raises(params.ParameterError, match="integer"):
+        params.execution("quick")
+    monkeypatch.delenv(params.THREADS_ENV)
     for bad in ({"jobs": 0}, {"threads": -1}, {"jobs": 2, "cores": 4}):
         monkeypatch.setattr(params, "load_profile", lambda name, bad=bad: {"profile": name, "execution": bad})
         with pytest.raises(params.ParameterError, match="execution"):
@@ -101,3 +109,28 @@ def test_side_by_side_stops_starting_after_a_failure_and_raises_it(monkeypatch, 
         execute._side_by_side(["bad", "a", "later"], "quick", False, jobs=2)
     assert (tmp_path / "a.end").exists()  # the one running beside it finished
     assert not (tmp_path / "later.start").exists()  # nothing new started
+
+
+def _stability():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("stability", Path(__file__).parents[1] / "benchmarks" / "stability.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_stability_table_names_a_flip_between_holds_and_fails_and_nothing_else(tmp_path):
+    import pandas as pd
+
+    stability = _stability()
+    (tmp_path / "wei.json").write_text(json.dumps([
+        {"id": "wei.a", "kind": "finding", "verdict": "holds"},
+        {"id": "wei.b", "kind": "check", "verdict": "fails"}]), encoding="utf-8")
+    assert stability.verdicts(tmp_path) == {"wei.a": "holds", "wei.b": "fails (check)"}
+    table = pd.DataFrame({"book": {"a": "holds", "b": "holds", "c": "fails (check)", "d": "holds"},
+                          "seed1": {"a": "inconclusive", "b": "fails", "c": "holds (check)", "d": None}})
+    assert stability.flips(table) == ["b", "c"]  # to or from inconclusive, or a missing claim, is no flip
+    assert stability.run_spec("threads2") == ("threads", 2) and stability.run_spec("seed1") == ("seed", None)
+    with pytest.raises(SystemExit, match="unknown run"):
+        stability.run_spec("threads")

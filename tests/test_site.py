@@ -62,6 +62,10 @@ def make_fixture_book(folder: Path) -> Path:
     shutil.copy(ROOT / "book" / "execution.md", folder / "book")
     shutil.copytree(FIXTURE, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("make_chapter.py"))
     shutil.copytree(ROOT / "profiles", folder / "profiles")
+    quick = folder / "profiles" / "quick.yaml"  # a planted value: the page must quote the profile, not the prose
+    text = quick.read_text(encoding="utf-8")
+    assert "wei_levels: [0, 2, 8, 32, 128]" in text
+    quick.write_text(text.replace("wei_levels: [0, 2, 8, 32, 128]", "wei_levels: [0, 3, 27]"), encoding="utf-8")
     write_claims(folder, "fixture", FIXTURE_CLAIMS)
     provenance = folder / "_build" / "claims" / "provenance"
     provenance.mkdir(parents=True)
@@ -375,3 +379,24 @@ def test_every_page_links_to_the_repository_and_its_issues(root, lang):
     front = soup(site_dir(root) / lang / f"{toc_pages(root)[0]}.html")
     bibtex = front.select_one(".cite-bibtex")
     assert bibtex is not None and "@software{" in bibtex.get_text() and url in bibtex.get_text(), "no BibTeX on the front page"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_prose_quotes_the_profile_it_ran_with(fixture_book, lang):
+    """The fixture's profile was planted with other Wei+ levels: the page shows those, in its language."""
+    text = prose(soup(site_dir(fixture_book) / lang / f"{toc_pages(fixture_book)[0]}.html"))
+    assert ("0, 3 and 27" if lang == "en" else "0，3，27") in text, text[:300]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_chapter_ends_with_how_to_rerun_it(root, lang):
+    from emnlp21.book.params import load_profile
+    from emnlp21.book.sphinxext.pages import chapters
+
+    for section, page in chapters(root):
+        box = soup(site_dir(root) / lang / f"{page}.html").select_one("details.rerun-chapter")
+        assert box is not None and box.select_one("summary").get_text(strip=True), page
+        commands = box.select_one("pre").get_text()
+        assert f"--only {section}" in commands and f"notebooks/{page.rsplit('/', 1)[-1]}.ipynb" in commands, page
+        rows = box.select("table.rerun-parameters tbody tr")
+        assert len(rows) == len(load_profile("quick").get(section) or {}), page

@@ -72,14 +72,24 @@ def test_control_rejects_bad_requests():
         wei.control_verb_counts(TRAIN, {RULES: (-1, 0)})
 
 
-def test_assign_design_gives_big_cells_to_big_pools():
+def test_assign_design_covers_cells_where_it_can_and_draws_verbs_at_random():
     verbs = [VerbPair(f"v{i}s", f"v{i}") for i in range(4)]
     pools = {f"v{i}s": 10 ** i for i in range(4)} | {f"v{i}": 10 ** i for i in range(4)}
     design = wei.assign_design(verbs, pools, wei.frequency_grid([1, 50]), repeats=1)
     assert sorted(design.values()) == sorted(wei.frequency_grid([1, 50]))
     covered = [v for v, (a, b) in design.items() if pools[v.singular] >= a and pools[v.plural] >= b]
     assert len(covered) == 3  # only two verbs can give 50 sentences: the third 50-cell must repeat
-    assert design[verbs[0]] != (50, 50) and pools[next(v for v, c in design.items() if c == (1, 1)).plural] < 100
+    assert design[verbs[0]] != (50, 50)
+    assert wei.assign_design(verbs, pools, wei.frequency_grid([1, 50]), seed=3) == \
+        wei.assign_design(verbs, pools, wei.frequency_grid([1, 50]), seed=3)  # seeded
+    # verbs whose pools all cover every cell: the cell a verb gets does not follow its pool size
+    many = [VerbPair(f"w{i}s", f"w{i}") for i in range(40)]
+    big = {f: 100 + 10 * i for i, v in enumerate(many) for f in (v.singular, v.plural)}
+    ranks = []
+    for seed in range(30):
+        d = wei.assign_design(many, big, [(16, 16)] + [(1, 1)] * 9, seed=seed)
+        ranks.append(many.index(next(v for v, c in d.items() if c == (16, 16))))
+    assert len(set(ranks)) > 10 and 10 < np.mean(ranks) < 30  # not always the largest pool (index 39)
     with pytest.raises(ValueError, match="candidates"):
         wei.assign_design(verbs[:2], pools, wei.frequency_grid([1, 50]))
 
@@ -308,10 +318,40 @@ def synthetic_items(seeds=(0, 1, 2), direction=1.0, items_per_verb=16, rng_seed=
                                                          - 0.05 * np.log2(t + 1) + 0.05 * np.log2(c + 1))
                     rows.append({"condition": cond, "seed": seed, "verb": f"v{k}", "number": ("sg", "pl")[i % 4 // 2],
                                  "correct": f"v{k}-{i % 4 // 2}", "target": t, "competitor": c,
+                                 "count_correct": t, "count_wrong": c,
                                  "error": float(rng.random() < np.clip(p, 0.02, 0.98)),
                                  "argmax_v": 0.5 if t == c else float(c > t),
                                  "argmax_sv": 0.0 if seen else 0.5, "seen": seen})
     return pd.DataFrame(rows)
+
+
+def test_seen_and_unseen_are_compared_within_verb_and_a_frequency_confound_is_not_an_effect():
+    """A learner whose error is the verb's frequency alone, with the unseen pairs on the rare verbs: the
+    pooled contrast would show unseen worse; within verb (both forms counted) there is nothing."""
+    rng = np.random.default_rng(1)
+    rows = []
+    for seed in (0, 1, 2):
+        for k in range(40):
+            count = 2 ** (k % 8)  # 1 … 128
+            for cond in ("natural", "nonce"):
+                for i in range(12):
+                    seen = i < (10 if count >= 16 else 2)  # rare verbs: mostly unseen pairs
+                    rows.append({"condition": cond, "seed": seed, "verb": f"v{k}", "number": ("sg", "pl")[i % 2],
+                                 "correct": f"v{k}-{i % 2}", "target": np.nan, "competitor": np.nan,
+                                 "count_correct": count, "count_wrong": count,
+                                 "error": float(rng.random() < 0.6 / np.log2(count + 2)),
+                                 "argmax_v": 0.5, "argmax_sv": 0.0 if seen else 0.5, "seen": seen})
+    items = pd.DataFrame(rows)
+    units = verdicts.with_units(items)
+    pooled = units.loc[~units.seen, "error"].mean() - units.loc[units.seen, "error"].mean()
+    assert pooled > 0.1  # the confound, pooled over verbs
+    both = verdicts.within_verb(units, units["seen"])
+    assert both.all()  # every verb has both kinds of pair and both forms counted
+    units0 = units.assign(count_wrong=np.where(units.verb == "v0", 0, units.count_wrong))
+    assert not verdicts.within_verb(units0, units0["seen"])[units0.verb == "v0"].any()  # a zero count: left out
+    _, got = _verdicts(items)
+    e = got["unseen_worse"].interval
+    assert got["unseen_worse"].verdict != "holds" and e.low < 0.5 * 100 * pooled, e
 
 
 def _verdicts(items, controls=(Control("c", "c", True),)):

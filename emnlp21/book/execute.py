@@ -257,19 +257,27 @@ def dry_run_environment() -> Path:
     user's cache is linked in. Hub models are not reachable offline: the profiles'
     fallbacks are taken. Returns the dry run's folder."""
     folder = build_dir(DRY_RUN_DIR)
-    user_corpora = cache_dir("corpora")  # before the cache moves
     os.environ[DRY_RUN_ENV] = "1"
     os.environ["EMNLP21_CLAIMS"] = str(folder / "claims")
     os.environ["EMNLP21_FIGURES"] = str(folder / "figures")
-    if cache_dir().name != DRY_RUN_DIR:  # once: a second call keeps the dry run's cache
-        os.environ["EMNLP21_CACHE"] = str(cache_dir(DRY_RUN_DIR))
+    use_own_cache(DRY_RUN_DIR)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    corpora = cache_dir("corpora").parent / "corpora"
+    return folder
+
+
+def use_own_cache(name: str) -> None:
+    """Move this process's artefact cache (and its kernels') to ``name/`` inside the user's cache: its
+    models are trained again, never read from the book's. The corpora, inputs fetched with apt, are
+    linked in from the user's cache. A second call with the same name keeps the cache it moved to."""
+    if cache_dir().name == name:
+        return
+    user_corpora = cache_dir("corpora")
+    os.environ["EMNLP21_CACHE"] = str(cache_dir(name))
+    corpora = cache_dir("corpora")
     if corpora != user_corpora and not corpora.is_symlink() and not any(corpora.iterdir()):
         corpora.rmdir()
         corpora.symlink_to(user_corpora, target_is_directory=True)
-    return folder
 
 
 def start_order(names: list[str], first: tuple[str, ...] | list[str]) -> list[str]:

@@ -53,6 +53,7 @@ CHECKPOINTS = {"checkpoint_steps": "steps", "grammar_checkpoint_steps": "grammar
                "grammar_agreement_checkpoints": "grammar_agreement_steps"}
 # The dry run's rule (module docstring): what it scales, and the floors that still run every cell.
 DRY_RUN_ENV = "EMNLP21_DRYRUN"
+THREADS_ENV = "EMNLP21_THREADS"  # overrides the profile's execution.threads (benchmarks/stability.py)
 DRY_RUN_FACTOR = 1000
 STEPS = {"steps", "grammar_steps", "grammar_agreement_steps", "pretrain_steps", "benchmark_steps", "timing_steps"}
 EPOCHS = {"finetune_max_epochs", "finetune_patience", "finetune_epochs"}
@@ -105,9 +106,15 @@ class Execution:
 
 
 def execution(profile_name: str) -> Execution:
-    """The ``execution`` mapping of a profile, checked (an unknown key or a bad value stops with a message)."""
-    raw = load_profile(profile_name).get("execution") or {}
+    """The ``execution`` mapping of a profile, checked (an unknown key or a bad value stops with a message);
+    ``$EMNLP21_THREADS`` overrides its thread count."""
+    raw = dict(load_profile(profile_name).get("execution") or {})
     where = f"profiles/{profile_name}.yaml: execution"
+    if os.environ.get(THREADS_ENV):  # a stability run's other thread count (benchmarks/stability.py)
+        try:
+            raw["threads"] = int(os.environ[THREADS_ENV])
+        except ValueError:
+            raise ParameterError(f"${THREADS_ENV} must be an integer, not {os.environ[THREADS_ENV]!r}.") from None
     if not isinstance(raw, Mapping) or set(raw) - {"jobs", "threads", "first"}:
         raise ParameterError(f"{where} takes only jobs, threads and first, not {raw!r}.")
     settings = Execution(**{**raw, "first": tuple(raw.get("first") or ())})

@@ -56,18 +56,18 @@ RATIO = ("L1 ratio", "L1 の比")
 
 # --- the scores frames --------------------------------------------------------------------------------
 
-def item_frames(runs: Sequence[tuple[str, int, str, dict]], emotion: pd.DataFrame, sentiment: pd.DataFrame,
-                pretrain_seed: Mapping[str, int]) -> dict[str, pd.DataFrame]:
-    """The fine-tuning runs (variant, fine-tuning seed, task, :func:`~.tasks.evaluate_run`'s items) as
-    evidence frames: ``WA`` (emotion correct), ``VA`` (emotion's valence correct), ``Acc2`` (sentiment
-    sign correct, non-zero labels) with columns arm, pretrain_seed, finetune_seed, item, score; and
-    ``pairs`` (verification: arm, pretrain_seed, finetune_seed, a, b, same, cos). ``pretrain_seed``:
-    each variant's pre-training seed (:data:`~emnlp21.book.evidence.NO_STAGE` for a variant without CTAL pre-training)."""
+def item_frames(runs: Sequence[tuple[str, int, int, str, dict]], emotion: pd.DataFrame,
+                sentiment: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The fine-tuning runs (variant, pre-training seed, fine-tuning seed, task, :func:`~.tasks.evaluate_run`'s
+    items; the pre-training seed :data:`~emnlp21.book.evidence.NO_STAGE` for a variant without CTAL
+    pre-training) as evidence frames: ``WA`` (emotion correct), ``VA`` (emotion's valence correct),
+    ``Acc2`` (sentiment sign correct, non-zero labels) with columns arm, pretrain_seed, finetune_seed,
+    item, score; and ``pairs`` (verification: arm, pretrain_seed, finetune_seed, a, b, same, cos)."""
     valence = np.array([EMOTION_POLARITY[e] for e in EMOTIONS])
     labels, scores = emotion["label"].to_numpy(), sentiment["score"].to_numpy(float)
     out: dict[str, list] = {"WA": [], "VA": [], "Acc2": [], "pairs": []}
-    for variant, seed, task, items in runs:
-        tag = {"arm": variant, "pretrain_seed": int(pretrain_seed[variant]), "finetune_seed": int(seed)}
+    for variant, pretrain_seed, seed, task, items in runs:
+        tag = {"arm": variant, "pretrain_seed": int(pretrain_seed), "finetune_seed": int(seed)}
         if task == "emotion":
             item, pred = np.asarray(items["item"]), np.asarray(items["pred"])
             out["WA"].append(pd.DataFrame({**tag, "item": item, "score": (pred == labels[item]).astype(float)}))

@@ -86,19 +86,26 @@ def frequency_grid(levels: Sequence[int]) -> list[tuple[int, int]]:
 
 
 def assign_design(candidates: Sequence[VerbPair], pool_sizes: Mapping[str, int], cells: Sequence[tuple[int, int]],
-                  repeats: int = 1) -> dict[VerbPair, tuple[int, int]]:
-    """Give each cell (count of singular, count of plural) ``repeats`` verbs: the cells asking for the
-    most sentences go first, each to the candidate with the largest pool that still covers it
-    (verbs are not reused), so that as few sentences as possible need repeating."""
+                  repeats: int = 1, seed: int = 0) -> dict[VerbPair, tuple[int, int]]:
+    """Give each cell (count of singular, count of plural) ``repeats`` verbs, drawn at random (``seed``)
+    among the unused candidates whose pools of sentences cover the cell; a cell that no pool left
+    covers takes the largest one (its sentences repeat). The cells asking for the most sentences draw
+    first. At random, not by pool size: a verb's own frequency in the text would otherwise go with its
+    cell's count, and a frequency effect could not be told from the verbs that carry it."""
+    rng = np.random.default_rng(seed)
     need = sorted((c for c in cells for _ in range(repeats)), key=lambda c: (-max(c), -sum(c)))
-    free = sorted(candidates, key=lambda v: -min(pool_sizes.get(v.singular, 0), pool_sizes.get(v.plural, 0)))
+    free = sorted(candidates, key=lambda v: (v.singular, v.plural))
+
+    def pool(v: VerbPair) -> int:
+        return min(pool_sizes.get(v.singular, 0), pool_sizes.get(v.plural, 0))
+
     if len(free) < len(need):
         raise ValueError(f"{len(need)} controlled verbs are needed but only {len(free)} candidates were given; "
                          "lower `verbs_per_cell` or the number of levels")
     design = {}
     for cell in need:
         fits = [v for v in free if pool_sizes.get(v.singular, 0) >= cell[0] and pool_sizes.get(v.plural, 0) >= cell[1]]
-        verb = fits[-1] if fits else free[0]  # the smallest pool that fits; else the largest there is
+        verb = fits[int(rng.integers(len(fits)))] if fits else max(free, key=pool)
         free.remove(verb)
         design[verb] = cell
     return design

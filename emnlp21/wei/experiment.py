@@ -68,7 +68,8 @@ def design_corpus(train: Sequence[str], candidates: Sequence[VerbPair], *, level
     """Assign candidates to the (singular, plural) count grid and build the controlled corpus."""
     forms = {f for v in candidates for f in (v.singular, v.plural)}
     pools, _ = clean_pools(train, forms)
-    design = assign_design(candidates, {f: len(p) for f, p in pools.items()}, frequency_grid(levels), verbs_per_cell)
+    design = assign_design(candidates, {f: len(p) for f, p in pools.items()}, frequency_grid(levels), verbs_per_cell,
+                           seed=seed)
     return control_verb_counts(train, design, seed=seed)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..book.evidence import (RESAMPLES, Estimate, Gate, Region, above, below, bootstrap_counts, difference,
-                             finite_replicates, gate, inflate_deviations, within)
+                             finite_replicates, gate, inflate_deviations, mean_score, within)
 
 COND_JA = {"natural": "自然文", "nonce": "nonce 文"}
 CONDITIONS = ("natural", "nonce")
@@ -100,6 +100,29 @@ def cluster_difference(scores: pd.DataFrame, a: str, b: str, *, test: str) -> Es
     whole verbs are resampled, one draw for every condition (a verb is the same verb in both), under a
     draw of the pre-training seeds."""
     return difference(scores, a, b, clusters="verb", shared_units=True, test=test)
+
+
+def within_verb(units: pd.DataFrame, seen: pd.Series) -> pd.Series:
+    """The items whose verb has both forms in the training text and, in the item's condition, both seen
+    and unseen pairs among such items: where seen and unseen can be compared for the same verb."""
+    counted = (units["count_correct"] > 0) & (units["count_wrong"] > 0)
+    keys = [units["condition"], units["verb"]]
+    has_seen = (counted & seen).groupby(keys).transform("any")
+    has_unseen = (counted & ~seen).groupby(keys).transform("any")
+    return counted & has_seen & has_unseen
+
+
+def within_verb_difference(units: pd.DataFrame) -> Estimate:
+    """Unseen − seen error (points), first within each verb of a condition and pre-training seed, then
+    averaged over the verbs and the conditions: verbs are the bootstrap's units (one draw for both
+    conditions), under a draw of the pre-training seeds. A verb's frequency cannot enter: both of its
+    means are of the same verb."""
+    means = units.groupby(["pretrain_seed", "condition", "verb", "seen"])["error"].mean().unstack("seen")
+    d = (100 * (means[False] - means[True])).dropna().rename("score").reset_index()  # unseen − seen
+    frame = pd.DataFrame({"arm": "unseen − seen", "task": d["condition"], "pretrain_seed": d["pretrain_seed"],
+                          "item": d["verb"], "score": d["score"]})
+    return mean_score(frame, "unseen − seen", shared_units=True,
+                      test="cluster bootstrap (verbs) of the within-verb difference, unseen − seen")
 
 
 def conditions_with(units: pd.DataFrame, *masks) -> list[str]:
@@ -264,16 +287,18 @@ def add_claims(claims, items: pd.DataFrame, *, controls: list, setting: str,
             (f"natural {e_nat:.1f} % vs nonce {e_non:.1f} %", f"自然文 {e_nat:.1f} %，nonce 文 {e_non:.1f} %"),
             est, "all", numbers={"natural": e_nat, "nonce": e_non, "difference": est.value}, src="overall")
 
-    # unseen worse than seen, averaged over the conditions that have both
+    # unseen worse than seen, within verb: only verbs with both forms in the training text and both kinds
+    # of pair in a condition (zero- and low-count verbs fall mostly among the unseen pairs, so a comparison
+    # across verbs would measure their frequency), averaged over the conditions that have such verbs
     seen_mask = units["seen"].astype(bool)
-    conds = conditions_with(units, seen_mask, unseen_mask)
+    both = within_verb(units, seen_mask)
+    conds = conditions_with(units, both & seen_mask, both & unseen_mask)
     if conds:
-        in_c = units["condition"].isin(conds)
-        scores = pd.concat([arm(units[in_c & seen_mask], "seen"), arm(units[in_c & unseen_mask], "unseen")], ignore_index=True)
-        est = cluster_difference(scores, "unseen", "seen", test="paired cluster bootstrap (verbs), unseen − seen")
+        in_c = units["condition"].isin(conds) & both
+        est = within_verb_difference(units[in_c])
         nums, parts_en, parts_ja = {"difference": est.value}, [], []
         for c in conds:
-            es, eu = mean((units.condition == c) & seen_mask), mean((units.condition == c) & unseen_mask)
+            es, eu = mean((units.condition == c) & both & seen_mask), mean((units.condition == c) & both & unseen_mask)
             nums |= {f"seen_{c}": es, f"unseen_{c}": eu}
             parts_en.append(f"{c} {es:.1f} → {eu:.1f} %")
             parts_ja.append(f"{COND_JA[c]} {es:.1f} → {eu:.1f} %")
@@ -281,8 +306,12 @@ def add_claims(claims, items: pd.DataFrame, *, controls: list, setting: str,
         parts_en += [f"{c}: no {'seen' if not ((units.condition == c) & seen_mask).any() else 'unseen'} pairs" for c in missing]
         parts_ja += [f"{COND_JA[c]}：{'既出' if not ((units.condition == c) & seen_mask).any() else '未出'}のペアがない"
                      for c in missing]
-        add("unseen_worse", "Unseen subject–verb pairs are harder than seen ones (averaged over the conditions)",
-            "未出の主語–動詞ペアは既出のペアより難しい（条件の平均）",
+        n_verbs = units.loc[in_c, "verb"].nunique()
+        nums["verbs"] = n_verbs
+        parts_en.append(f"{n_verbs} verbs with both kinds of pair")
+        parts_ja.append(f"両方のペアをもつ動詞 {n_verbs} 個")
+        add("unseen_worse", "Unseen subject–verb pairs are harder than seen ones of the same verb (averaged over the "
+            "conditions)", "未出の主語–動詞ペアは同じ動詞の既出のペアより難しい（条件の平均）",
             ("seen → unseen: " + ", ".join(parts_en), "既出 → 未出：" + "，".join(parts_ja)), est, "unseen", numbers=nums)
 
     # unseen far below the item learner (argmax P(SV) = 50 % there by definition)

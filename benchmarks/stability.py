@@ -39,7 +39,7 @@ OTHER_SEEDS = {
     "sinha": {"seed": 1, "finetune_seeds": [2, 3]},
     "wei": {"seeds": [1]},
     "yamaguchi": {"seed": 1, "finetune_seeds": [2, 3]},
-    "ctal": {"seed": 1, "recon_seeds": [2, 3], "finetune_seeds": [2, 3]},
+    "ctal": {"seed": 1, "recon_seeds": [3, 4, 5], "finetune_seeds": [2, 3]},
 }
 
 

@@ -400,3 +400,22 @@ def test_every_chapter_ends_with_how_to_rerun_it(root, lang):
         assert f"--only {section}" in commands and f"notebooks/{page.rsplit('/', 1)[-1]}.ipynb" in commands, page
         rows = box.select("table.rerun-parameters tbody tr")
         assert len(rows) == len(load_profile("quick").get(section) or {}), page
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chapters_fold_their_set_up_cell_with_a_toggle_in_the_pages_language(lang):
+    """The argument first: a chapter's imports, set-up and parameter table sit in one folded cell."""
+    from emnlp21.book.sphinxext.pages import chapters
+
+    build_site(root=ROOT)
+    folded = 0
+    for section, page in chapters(ROOT):
+        source = (ROOT / "notebooks" / f"{page.rsplit('/', 1)[-1]}.py").read_text(encoding="utf-8")
+        if 'tags=["hide-cell"]' not in source:
+            continue
+        cell = soup(site_dir(ROOT) / lang / f"{page}.html").select_one("div.cell.tag_hide-cell")
+        assert cell is not None, page
+        prompt = cell.select_one(".collapsed").get_text(strip=True)
+        assert prompt == ("Show code cell content" if lang == "en" else "コードセルを表示"), (page, prompt)
+        folded += 1
+    assert folded >= 7

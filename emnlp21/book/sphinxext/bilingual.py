@@ -53,6 +53,9 @@ def _check_language(app: Sphinx, config: Config) -> None:
         }
     if lang == "ja":
         app.add_search_language(SearchJapaneseBigram)
+        # the toggle of a folded set-up cell (tag hide-cell) speaks the page's language
+        config.nb_code_prompt_show = "コードセルを表示"
+        config.nb_code_prompt_hide = "コードセルを隠す"
 
 
 def _separate_notebook_outputs(app: Sphinx) -> None:

@@ -15,7 +15,7 @@ def dry(monkeypatch):
     monkeypatch.setenv(params.DRY_RUN_ENV, "1")
 
 
-def test_rule_cuts_steps_checkpoints_and_sizes_but_keeps_shapes_and_lists(dry):
+def test_rule_cuts_steps_checkpoints_sizes_and_seeds_but_keeps_shapes_and_lists(dry):
     full = {s: params.parameters(s, {"profile": "full"}) for s in SECTIONS}
     sm, si, we = full["small_models"], full["sinha"], full["wei"]
     assert sm.dry_run and sm.profile == "full"
@@ -23,7 +23,8 @@ def test_rule_cuts_steps_checkpoints_and_sizes_but_keeps_shapes_and_lists(dry):
     assert (si.grammar_steps, si.grammar_checkpoint_steps, si.grammar_agreement_steps) == (20, [2, 5, 10], 20)
     assert sm.previous_recipe["steps"] == 2 and sm.previous_recipe["hidden"] == 64  # at least 2; shapes kept
     assert (sm.layers, sm.hidden, sm.heads, sm.seq_len, sm.vocab_size) == (6, 512, 8, 128, 16000)
-    assert si.variants == ["MN", "M4", "M3", "M2", "M1", "MNP", "MUG", "MRI"] and sm.finetune_seeds == [0, 1, 2, 3, 4]
+    assert si.variants == ["MN", "M4", "M3", "M2", "M1", "MNP", "MUG", "MRI"] and sm.finetune_seeds == [0, 1]  # of 5
+    assert (full["wei"].seeds, full["ctal"].recon_seeds) == ([0, 1], [0, 1])  # of 3
     assert (sm.max_words, sm.n_train, sm.finetune_max_epochs) == (30_000, 20, 1)  # words max(floor, 20M / 1000); items max(16, 20,000 / 1000)
     assert we.corpus_words == params.SIZE_FLOORS["corpus_words"]  # None ("all") becomes the floor
     assert full["kobayashi"].model == "bert-base-uncased" and full["kobayashi"].fallback_model == "all-MiniLM-L6-v2"

@@ -1,9 +1,12 @@
 """The library's layout, as CONTRIBUTING.md describes it: thin notebooks, one shape per paper, no import cycles."""
 
 import ast
+import os
 from pathlib import Path
 
 import pytest
+
+from emnlp21.book.dependencies import PACKAGE, imported_modules, library_files, module_file
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPERS = ("kobayashi", "sinha", "wei", "yamaguchi", "ctal")
@@ -18,25 +21,8 @@ def _module_name(path: Path) -> str:
 
 def _imports(path: Path, *, everywhere: bool = False) -> set[str]:
     """The emnlp21 modules a file imports at module level (what importing it runs), or anywhere in it."""
-    module = _module_name(path)
-    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
-    out = set()
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in (ast.walk(tree) if everywhere else tree.body):
-        if isinstance(node, ast.Import):
-            out |= {a.name for a in node.names if a.name.startswith("emnlp21")}
-        elif isinstance(node, ast.ImportFrom):
-            base = package.split(".")
-            base = base[:len(base) - node.level + 1] if node.level else []
-            target = ".".join(base + ([node.module] if node.module else []))
-            if target.startswith("emnlp21"):
-                # `from . import x` may name a submodule: count it as one when it is a file or package
-                for a in node.names:
-                    sub = f"{target}.{a.name}"
-                    is_module = (ROOT / Path(*sub.split("."))).with_suffix(".py").is_file() or \
-                        (ROOT / Path(*sub.split("."))).is_dir()
-                    out.add(sub if is_module else target)
-    return out
+    names = imported_modules(path, _module_name(path), everywhere=everywhere)
+    return {n for n in names if n.split(".")[0] == PACKAGE and module_file(ROOT, n)}
 
 
 def _graph() -> dict[str, set[str]]:
@@ -100,3 +86,42 @@ def test_notebooks_define_no_functions(path):
     defined = [n.name for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     assert not defined, f"{path.name} defines {defined}: move them into the library"
+
+
+def test_a_notebooks_library_files_are_the_closure_of_its_imports(tmp_path):
+    """What a chapter's execution key hashes (emnlp21.book.dependencies): relative imports, imports
+    inside functions and the __init__ of every package on the way count; a module nobody imports does not."""
+    files = {
+        "pkg/__init__.py": "from .a import f\n",
+        "pkg/a.py": "def f():\n    from . import b\n",
+        "pkg/b.py": "import os\n",
+        "pkg/sub/__init__.py": "",
+        "pkg/sub/c.py": "from ..b import g\n",
+        "pkg/unused.py": "from . import a\n",
+        "script.py": "from pkg.sub import c\nimport numpy\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = library_files(tmp_path / "script.py", tmp_path, package="pkg")
+    assert [str(p.relative_to(tmp_path)) for p in found] == \
+        ["pkg/__init__.py", "pkg/a.py", "pkg/b.py", "pkg/sub/__init__.py", "pkg/sub/c.py"]
+
+
+def test_editing_one_chapters_module_re_executes_that_chapter_only():
+    closure = {n: set(library_files(ROOT / "notebooks" / f"{n}.py", ROOT)) for n in ("06_wei", "08_ctal")}
+    ctal_figures, evidence = ROOT / "emnlp21/ctal/figures.py", ROOT / "emnlp21/book/evidence.py"
+    assert ctal_figures in closure["08_ctal"] and ctal_figures not in closure["06_wei"]
+    assert evidence in closure["06_wei"] and evidence in closure["08_ctal"]  # the floor: every chapter
+
+
+def test_importing_the_library_leaves_the_users_matplotlib_backend_alone():
+    """A chapter's first cell picks Agg (book.use_theme); an import must not (a user's own backend)."""
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; import emnlp21.book, emnlp21.pretraining.tokenizer, emnlp21.sinha.figures; "
+            "print(matplotlib.get_backend())")
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "MPLBACKEND": "svg"},
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "svg"

@@ -15,11 +15,9 @@ import io
 from typing import Callable
 
 import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from .paths import figures_dir  # noqa: E402
+from .paths import figures_dir
 
 LANGS = ("en", "ja")
 
@@ -32,9 +30,14 @@ def tr(lang: str, en: str, ja: str) -> str:
 
 
 def use_theme() -> None:
-    """seaborn's theme, then the bundled Japanese font (set_theme resets the font family)."""
+    """A chapter's plotting set-up (its first cell): the Agg backend, seaborn's theme, then the bundled
+    Japanese font (set_theme resets the font family). Figures are shown as PNG bytes in their language
+    (:func:`show_figure`); Agg keeps a kernel's inline backend from showing each a second time. Set
+    here, not on import: importing the library leaves a user's backend alone."""
     import matplotlib_fontja
     import seaborn as sns
+
+    matplotlib.use("Agg")
 
     sns.set_theme(style="whitegrid", context="notebook")
     matplotlib_fontja.japanize()

@@ -2,8 +2,9 @@
 
 A chapter listed in ``_toc.yml`` as ``book/chapters/NAME`` is executed from ``notebooks/NAME.py``
 (Jupytext percent format) into ``book/chapters/NAME.ipynb``. The executed notebook carries a key:
-the hash of its source, the profile files, the extra parameters, and every file of the library and
-of ``data/``. Equal key and a claims file present: nothing to do. A failed run leaves its partly
+the hash of its source, the profile files, the extra parameters, the library files it can run (the
+closure of its imports, :mod:`.dependencies`: editing one chapter's module re-executes that chapter
+only) and the files of ``data/``. Equal key and a claims file present: nothing to do. A failed run leaves its partly
 executed notebook in ``_build/reports/NAME.ipynb`` and stops with the cell's error.
 
 :func:`execute_book` runs the profile's ``execution.jobs`` chapters at once, each in its own process
@@ -30,6 +31,7 @@ from typing import Any
 import yaml
 
 from .cache import write_atomic
+from .dependencies import library_files
 from .params import DRY_RUN_ENV, ParameterError, execution, is_dry_run, load_profile
 from .paths import build_dir, cache_dir, claims_dir, project_root
 from .runtime import machine_description
@@ -74,10 +76,12 @@ def _files_digest(paths: list[Path]) -> str:
 
 def execution_key(name: str, profile: str, parameters: dict[str, Any]) -> str:
     root = project_root()
-    library = [p for p in (root / "emnlp21").rglob("*.py")] + [p for p in (root / "data").rglob("*") if p.is_file()]
+    source = root / "notebooks" / f"{name}.py"
+    # the library files the notebook can run (editing another chapter's module leaves it up to date)
+    library = library_files(source, root) + [p for p in (root / "data").rglob("*") if p.is_file()]
     profiles = [root / "profiles" / "quick.yaml", root / "profiles" / f"{profile}.yaml"]
     payload = {
-        "notebook": _files_digest([root / "notebooks" / f"{name}.py"]),
+        "notebook": _files_digest([source]),
         "profiles": _files_digest(list(set(profiles))),
         "parameters": parameters,
         "library": _files_digest(library),

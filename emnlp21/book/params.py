@@ -13,13 +13,15 @@ section, then an injected section dict, then single names — and stops before a
 that no section knows or a value of the wrong kind.
 
 **Dry run** (``EMNLP21_DRYRUN=1``, set by ``python -m emnlp21.book execute --dry-run``): every
-notebook runs with its profile's model shapes, vocabularies, sequence lengths, variant, task and seed
+notebook runs with its profile's model shapes, vocabularies, sequence lengths, variant and task
 lists, models and data sources, but with the work cut by one rule, applied here and nowhere else
 (:func:`dry_run_values`), to the least that still runs every cell:
 
 - training steps (``STEPS``) ÷ 1000, at least 2 (0, "switched off", stays 0);
 - checkpoint lists ÷ 1000, rounded, kept inside 1..their run's steps, duplicates dropped;
 - epochs and patience (``EPOCHS``) 1;
+- seed lists (``SEEDS``) their first two: a third seed runs no code the second did not, and two keep
+  every bootstrap over seeds drawing;
 - sizes — words, sentences, items, pairs, utterances, tokens, examples, resamples, initialisations,
   batch rows (``SIZE_FLOORS``) — ÷ 1000, at least the name's floor (the least with which every cell
   runs), never above the profile's value; ``None`` ("all of it") becomes the floor.
@@ -57,6 +59,7 @@ THREADS_ENV = "EMNLP21_THREADS"  # overrides the profile's execution.threads (be
 DRY_RUN_FACTOR = 1000
 STEPS = {"steps", "grammar_steps", "grammar_agreement_steps", "pretrain_steps", "benchmark_steps", "timing_steps"}
 EPOCHS = {"finetune_max_epochs", "finetune_patience", "finetune_epochs"}
+SEEDS = {"seeds", "finetune_seeds", "recon_seeds"}
 SIZE_FLOORS = {
     "max_words": 30_000, "corpus_max_words": 30_000,
     "corpus_words": 1_000_000,  # Wei+: the full grid needs 75 controlled verbs; 60k words held 67 candidates
@@ -250,6 +253,8 @@ def dry_run_values(values: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = max(2, value // DRY_RUN_FACTOR) if value else 0
         elif name in EPOCHS and isinstance(value, int):
             out[name] = min(value, 1)
+        elif name in SEEDS and isinstance(value, list):
+            out[name] = value[:2]
         elif name in SIZE_FLOORS:
             floor = SIZE_FLOORS[name]
             out[name] = floor if value is None else min(value, max(floor, value // DRY_RUN_FACTOR))

@@ -11,6 +11,7 @@ from dataclasses import replace
 import torch
 torch.set_num_threads(int(os.environ.get("T", "1")))
 from emnlp21.book.params import parameters
+from emnlp21.book.shared_models import real_text_model
 from emnlp21.corpora.tasks import polarity_sentences
 from emnlp21.ctal import data, probe, tasks, text, train
 from emnlp21.ctal.model import CTALConfig
@@ -28,7 +29,8 @@ audio = train.AudioConfig(frame_stack=P.frame_stack, max_steps=P.max_steps, mask
 names = sys.argv[1].split(",")
 protos = [dict(kv.split("=") for kv in p.split(";")) if p else {} for p in sys.argv[2].split("|")]
 for name in names:
-    tm = text.load_text_model(name, profile="quick", device="cpu", vocab_size=P.vocab_size, texts=list(polarity.text))
+    book_mlm = real_text_model("quick", device="cpu").model if name == "book-mlm" else None
+    tm = text.load_text_model(name, book_mlm=book_mlm, vocab_size=P.vocab_size, texts=list(polarity.text))
     base = CTALConfig(audio_dim=160 * P.frame_stack, hidden=P.hidden, layers=P.layers, heads=P.heads,
                       intermediate=2 * P.hidden, max_audio_len=P.max_steps, **text.stream_config(tm))
     tcfg = replace(base, modality="text")

@@ -23,7 +23,7 @@ import pandas as pd
 from emnlp21 import book, corpora
 from emnlp21 import pretraining as pt
 from emnlp21.book.claims import write_atomic
-from emnlp21.book.runtime import machine_description
+from emnlp21.core.runtime import machine_description
 from emnlp21.pretraining import report
 
 RECIPE = ("batch_size", "dropout", "heads", "hidden", "intermediate", "layers", "lr", "seed", "seq_len", "steps")

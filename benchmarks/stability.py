@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from emnlp21.book.execute import thread_environment, use_own_cache
-from emnlp21.book.paths import build_dir, claims_dir
+from emnlp21.core.paths import build_dir, claims_dir
 from emnlp21.book.sphinxext.pages import chapters
 
 # Another pre-training and fine-tuning seed per chapter (profile parameters; see profiles/quick.yaml).

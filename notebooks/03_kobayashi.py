@@ -80,7 +80,7 @@ import time
 
 
 from emnlp21 import book, corpora
-from emnlp21.book import evidence
+from emnlp21.core import evidence
 from emnlp21 import kobayashi as K
 from emnlp21.kobayashi import figures, paper, tables, verdicts
 
@@ -294,7 +294,7 @@ print(f"so far {time.perf_counter() - t0:.1f} s")
 # %%
 from emnlp21 import pretraining as pt  # noqa: E402
 from emnlp21.pretraining import report  # noqa: E402
-from emnlp21.pretraining.shared import grammar_model, real_text_model  # noqa: E402
+from emnlp21.book.shared_models import grammar_model, real_text_model  # noqa: E402
 
 t1 = time.perf_counter()
 masked_label = (f"{model_label}, {100 * P.mask_rate:g} % masked", f"{model_label}（{100 * P.mask_rate:g} % マスク）")

@@ -262,7 +262,7 @@ if P.benchmark_steps:
 # :::
 
 # %%
-from emnlp21.pretraining import cost
+from emnlp21.book import cost
 
 full_cost = cost.cost_table("full")
 book.show_table(lambda lang: cost.draw_cost_table(full_cost, lang))

@@ -54,6 +54,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from emnlp21.book.shared_models import real_text_model
 from emnlp21.corpora.tasks import polarity_sentences
 from emnlp21.ctal import data, figures, ge2e, paper, probe, tasks, text, train, verdicts
 from emnlp21.ctal.model import CTALConfig
@@ -195,10 +196,12 @@ del raw  # the normalised sets are what the models see
 
 # %%
 t0 = time.perf_counter()
-candidates = {name: text.load_text_model(name, profile=P.profile, device="cpu") for name in P.text_candidates}
+needs_book_mlm = "book-mlm" in {P.text_model, *P.text_candidates}  # the book's real-text MLM (a cache entry)
+book_mlm = real_text_model(P.profile, device="cpu").model if needs_book_mlm else None
+candidates = {name: text.load_text_model(name, book_mlm=book_mlm) for name in P.text_candidates}
 text_probe, probe_items = probe.text_model_probe(candidates, sets["emotion"], sets["sentiment"],
                                                  folds=P.cv_folds, return_items=True)
-tm = candidates.get(P.text_model) or text.load_text_model(P.text_model, profile=P.profile, vocab_size=P.vocab_size,
+tm = candidates.get(P.text_model) or text.load_text_model(P.text_model, book_mlm=book_mlm, vocab_size=P.vocab_size,
                                                          texts=list(polarity.text))
 del candidates
 timings["text models + probe"] = time.perf_counter() - t0

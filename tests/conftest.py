@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from emnlp21.book.paths import cache_dir
+from emnlp21.core.paths import cache_dir
 
 
 # The environment as the user started pytest, before the fixtures below point it at temporary folders:

@@ -97,7 +97,7 @@ def test_root_index_redirects_by_language_and_links_both(tmp_path):
 
 
 def test_scoreboard_shows_verdicts_kinds_estimates_regions_and_why_inconclusive():
-    from emnlp21.book.evidence import Estimate, above, within
+    from emnlp21.core.evidence import Estimate, above, within
     from emnlp21.book.sphinxext.scoreboard import chance_line, chapter_sections, claims_table, summary
 
     est = asdict(Estimate(2.5, 0.4, 4.6, pretrain_seeds=3, finetune_seeds=2, items=400))

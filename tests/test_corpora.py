@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from emnlp21 import corpora
-from emnlp21.book import cache
+from emnlp21.core import cache
 from emnlp21.corpora import fetch
 from emnlp21.corpora.text import count_words, normalise, split_sentences
 

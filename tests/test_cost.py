@@ -1,10 +1,10 @@
-"""The full profile's pre-training cost on paper (emnlp21.pretraining.cost)."""
+"""The full profile's pre-training cost on paper (emnlp21.book.cost)."""
 
 from __future__ import annotations
 
 import pytest
 
-from emnlp21.pretraining import cost
+from emnlp21.book import cost
 
 
 def test_real_text_mlm_flops_by_hand():

@@ -74,7 +74,7 @@ def test_the_dry_run_executes_every_chapter_of_the_toc():
 
     from conftest import USER_ENVIRONMENT
     from emnlp21.book.execute import section_of, toc_chapters
-    from emnlp21.book.paths import project_root
+    from emnlp21.core.paths import project_root
 
     root = project_root()  # the dry run points claims and figures at _build/dryrun/ itself
     proc = subprocess.Popen([sys.executable, "-m", "emnlp21.book", "execute", "--profile", "full", "--dry-run",

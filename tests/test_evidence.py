@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from emnlp21 import book
-from emnlp21.book import evidence
+from emnlp21.core import evidence
 from emnlp21.book.claims import Claims, counts, load_all
-from emnlp21.book.evidence import Estimate, above, below, decide, within
+from emnlp21.core.evidence import Estimate, above, below, decide, within
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIM = dict(en="A beats B.", ja="A は B に勝つ。", paper="+3", source="paper, Table 1", ours="+5")

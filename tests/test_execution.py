@@ -18,7 +18,7 @@ from emnlp21.book import execute, params
 _BUILDER = """
 import sys, time
 from pathlib import Path
-from emnlp21.book.cache import read_or_build
+from emnlp21.core.cache import read_or_build
 entry, builds = Path(sys.argv[1]), Path(sys.argv[2])
 def build():
     with builds.open("a") as f:

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from emnlp21 import pretraining as pt
-from emnlp21.book import runtime
+from emnlp21.core import runtime
 from emnlp21.pretraining import train as train_module
 from emnlp21.pretraining.data import special_mask, tokenize_corpus
 from emnlp21.pretraining.modeling import PretrainingModel, build_encoder

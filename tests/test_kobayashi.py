@@ -384,7 +384,7 @@ def test_the_books_rho_interval_is_99_percent_over_10000_resamples():
 
 
 def test_the_rho_regions_judge_the_whole_interval_against_the_least_size():
-    from emnlp21.book.evidence import Estimate
+    from emnlp21.core.evidence import Estimate
 
     def est(rho, low, high):
         return K.RhoEstimate(estimate=Estimate(rho, low, high, items=100), tokens=5000)
@@ -452,7 +452,7 @@ def test_book_mlm_path_sums_back_and_equals_reference(book_mlm):
 # --- The chapter's claims on made-up numbers -----------------------------------------------------------------
 
 def _est(value, low, high, seeds=1):
-    from emnlp21.book.evidence import Estimate
+    from emnlp21.core.evidence import Estimate
 
     return Estimate(value, low, high, pretrain_seeds=seeds, items=160, resamples=10_000)
 
@@ -514,7 +514,7 @@ def test_claim_kinds_and_verdicts():
 
 def test_a_finding_on_the_books_mlm_holds_with_enough_pretraining_runs_and_the_sum_back_can_fail():
     from emnlp21 import book
-    from emnlp21.book import evidence
+    from emnlp21.core import evidence
     from emnlp21.kobayashi import verdicts
     from emnlp21.pretraining.report import beyond_unigram_control
 

@@ -1,4 +1,5 @@
-"""The library's layout, as CONTRIBUTING.md describes it: thin notebooks, one shape per paper, no import cycles."""
+"""The library's layout, as CONTRIBUTING.md describes it: four layers (core, toolkit, papers, book), each
+importing only those below it; thin notebooks, one shape per paper, no import cycles."""
 
 import ast
 import os
@@ -6,23 +7,74 @@ from pathlib import Path
 
 import pytest
 
-from emnlp21.book.dependencies import PACKAGE, imported_modules, library_files, module_file
+from emnlp21.core.dependencies import PACKAGE, imported_modules, library_files, module_file
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPERS = ("kobayashi", "sinha", "wei", "yamaguchi", "ctal")
 # The one documented crossing: CTAL's optional MiniLM text stream loads Kobayashi's packaged model.
 ALLOWED_CROSSINGS = {("ctal", "emnlp21.kobayashi.model")}
+# Each top-level part of emnlp21 and its layer: a module imports (anywhere, functions included) only
+# from its own layer and those below it.
+LAYERS = {"core": 0, "corpora": 1, "grammar": 1, "pretraining": 1, "conference": 2, **dict.fromkeys(PAPERS, 2),
+          "book": 3}
 
 
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def _module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path, *, everywhere: bool = False) -> set[str]:
-    """The emnlp21 modules a file imports at module level (what importing it runs), or anywhere in it."""
-    names = imported_modules(path, _module_name(path), everywhere=everywhere)
-    return {n for n in names if n.split(".")[0] == PACKAGE and module_file(ROOT, n)}
+def _imports(path: Path, *, everywhere: bool = False, root: Path = ROOT) -> set[str]:
+    """The emnlp21 modules a file imports at module level (what importing it runs), or anywhere in it:
+    for each name, the longest prefix that is a module (``from .config import X``: ``...config``)."""
+    out = set()
+    for name in imported_modules(path, _module_name(path, root), everywhere=everywhere):
+        parts = name.split(".")
+        if parts[0] == PACKAGE:
+            out.add(next(m for k in range(len(parts), 0, -1) if module_file(root, m := ".".join(parts[:k]))))
+    return out
+
+
+def _layer_violations(root: Path) -> list[str]:
+    """Every import of a module from a higher layer than the importer's (or from a part LAYERS lacks)."""
+    found = []
+    for f in sorted((root / PACKAGE).rglob("*.py")):
+        name = _module_name(f, root)
+        if name == PACKAGE:
+            continue
+        part = name.split(".")[1]
+        for target in _imports(f, everywhere=True, root=root):
+            other = target.split(".")[1] if "." in target else ""
+            if other and LAYERS.get(other, 99) > LAYERS.get(part, -1):
+                found.append(f"{name} ({part}, layer {LAYERS.get(part)}) imports {target} (layer {LAYERS.get(other)})")
+    return found
+
+
+def test_every_part_of_the_library_has_a_layer():
+    parts = {p.stem for p in (ROOT / PACKAGE).iterdir() if p.name != "__init__.py" and
+             (p.suffix == ".py" or (p / "__init__.py").is_file())}
+    assert parts == set(LAYERS)
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    assert not _layer_violations(ROOT)
+
+
+@pytest.mark.parametrize("importer, line", [
+    ("core/paths.py", "def f():\n    from ..book import params\n"),         # the floor reaching up, in a function
+    ("pretraining/train.py", "from ..yamaguchi import objectives\n"),       # the toolkit naming a paper
+    ("wei/verdicts.py", "from emnlp21.book.params import parameters\n"),    # a paper reading a profile
+])
+def test_the_layer_test_catches_a_planted_upward_import(tmp_path, importer, line):
+    for name in ("__init__.py", "core/__init__.py", "core/paths.py", "book/__init__.py", "book/params.py",
+                 "pretraining/__init__.py", "pretraining/train.py", "yamaguchi/__init__.py",
+                 "yamaguchi/objectives.py", "wei/__init__.py", "wei/verdicts.py"):
+        (tmp_path / PACKAGE / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / PACKAGE / name).write_text("")
+    assert not _layer_violations(tmp_path)
+    (tmp_path / PACKAGE / importer).write_text(line)
+    found = _layer_violations(tmp_path)
+    assert len(found) == 1 and found[0].startswith(_module_name(tmp_path / PACKAGE / importer, tmp_path))
 
 
 def _graph() -> dict[str, set[str]]:
@@ -89,7 +141,7 @@ def test_notebooks_define_no_functions(path):
 
 
 def test_a_notebooks_library_files_are_the_closure_of_its_imports(tmp_path):
-    """What a chapter's execution key hashes (emnlp21.book.dependencies): relative imports, imports
+    """What a chapter's execution key hashes (emnlp21.core.dependencies): relative imports, imports
     inside functions and the __init__ of every package on the way count; a module nobody imports does not."""
     files = {
         "pkg/__init__.py": "from .a import f\n",
@@ -110,7 +162,7 @@ def test_a_notebooks_library_files_are_the_closure_of_its_imports(tmp_path):
 
 def test_editing_one_chapters_module_re_executes_that_chapter_only():
     closure = {n: set(library_files(ROOT / "notebooks" / f"{n}.py", ROOT)) for n in ("06_wei", "08_ctal")}
-    ctal_figures, evidence = ROOT / "emnlp21/ctal/figures.py", ROOT / "emnlp21/book/evidence.py"
+    ctal_figures, evidence = ROOT / "emnlp21/ctal/figures.py", ROOT / "emnlp21/core/evidence.py"
     assert ctal_figures in closure["08_ctal"] and ctal_figures not in closure["06_wei"]
     assert evidence in closure["06_wei"] and evidence in closure["08_ctal"]  # the floor: every chapter
 

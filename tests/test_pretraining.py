@@ -371,7 +371,7 @@ def test_reference_rows_majority_and_tfidf():
 def test_the_profiles_own_protocol_gets_a_random_init_encoder_above_the_majority_class_on_sentiment():
     """The quick profile's encoder size and fine-tuning protocol, untrained: fine-tuning alone must learn."""
     from emnlp21 import book, corpora
-    from emnlp21.book import evidence
+    from emnlp21.core import evidence
 
     P = book.parameters("small_models", {"profile": "quick"})
     corpus = corpora.load_corpus(max_words=P.max_words)
@@ -418,7 +418,7 @@ def test_one_optimiser_recipe_for_every_loop():
 # --- the toolkit page's claims (emnlp21/pretraining/report.py) ---------------------------------------
 
 def test_the_heldout_gap_is_the_reports_gain_with_an_interval_over_rows(isolated_cache):
-    from emnlp21.book import evidence
+    from emnlp21.core import evidence
     from emnlp21.pretraining import report
 
     train, heldout = _counting_text(2000, 0), _counting_text(200, 1)
@@ -441,7 +441,7 @@ def _log(losses):
 
 
 def test_the_loss_falls_check_holds_fails_or_cannot_tell():
-    from emnlp21.book import evidence
+    from emnlp21.core import evidence
     from emnlp21.pretraining import report
 
     rng = np.random.default_rng(0)
@@ -492,7 +492,7 @@ def _small_models_claims(acc, pretrain_seeds, gap):
 
 
 def test_pretraining_helps_is_a_paired_procedure_claim_gated_by_the_unigram_control():
-    from emnlp21.book.evidence import Estimate
+    from emnlp21.core.evidence import Estimate
 
     learned = Estimate(2.5, 2.2, 2.8, items=100, resamples=10_000)
     at_floor = Estimate(0.4, 0.2, 0.6, items=100, resamples=10_000)

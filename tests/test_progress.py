@@ -1,6 +1,6 @@
 """Progress of long loops: a live bar interactively, one summary line under the book's executor."""
 
-from emnlp21.book.progress import progress
+from emnlp21.core.progress import progress
 
 
 def test_under_the_executor_a_loop_leaves_one_summary_line(monkeypatch, capsys):

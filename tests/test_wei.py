@@ -391,7 +391,7 @@ def test_the_weighted_fit_of_every_replicate_is_least_squares_on_the_drawn_units
 def test_the_cluster_difference_resamples_verbs_once_for_both_conditions():
     """Verbs, not items, are the units, and a verb is drawn once for every condition: a verb's effect that
     is the same in both conditions must not be counted twice as independent noise."""
-    from emnlp21.book import evidence
+    from emnlp21.core import evidence
 
     rng = np.random.default_rng(3)
     n = 600
@@ -459,7 +459,7 @@ def test_items_must_line_up_across_seeds():
 
 def test_controls_are_checks_decided_by_their_own_intervals():
     probe = gs.control_probe(200, seed=0)
-    from emnlp21.book.evidence import Estimate
+    from emnlp21.core.evidence import Estimate
     from emnlp21.pretraining.report import beyond_unigram_control
 
     gates = [beyond_unigram_control(Estimate(2.0, 1.8, 2.2, items=500), threshold=1.5),

@@ -335,7 +335,7 @@ def test_the_step_time_is_a_ratio_with_an_interval_over_the_timed_rounds():
     fast = {"mlm": list(mlm), "shuffle_random": list(0.7 * mlm + rng.normal(0, 2, 20))}
     slow = {"mlm": list(mlm), "shuffle_random": list(1.3 * mlm)}
     noisy = {"mlm": [100, 300, 100], "shuffle_random": [290, 95, 105]}
-    below = lambda r: __import__("emnlp21.book.evidence", fromlist=["below"]).below(1).judge(r)  # noqa: E731
+    below = lambda r: __import__("emnlp21.core.evidence", fromlist=["below"]).below(1).judge(r)  # noqa: E731
     assert below(y.step_time_ratio(fast)) == "holds"
     assert below(y.step_time_ratio(slow)) == "fails"
     assert below(y.step_time_ratio(noisy)) == "inconclusive"

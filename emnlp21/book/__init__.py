@@ -1,20 +1,24 @@
-"""What every notebook uses: parameters, claims, bilingual display, devices and seeds, paths."""
+"""The book layer, and what every notebook uses: parameters, claims, bilingual display, the first
+cell's set-up; the core's paths, devices and seeds, progress and evidence, re-exported."""
 
 import warnings
 
 # Libraries import tqdm.auto, which warns in a kernel without ipywidgets; our bars are text (book.progress).
 warnings.filterwarnings("ignore", message="IProgress not found")
 
+from ..core import evidence
+from ..core.evidence import Control
+from ..core.lang import LANGS, tr
+from ..core.paths import build_dir, cache_dir, claims_dir, data_dir, project_root
+from ..core.progress import progress
+from ..core.runtime import resolve_device, seed_everything
+from .chapter import setup
 from .claims import Claims, load_all
-from .evidence import Control
-from .display import LANGS, show_figure, show_table, show_text, tr, use_theme
+from .display import show_figure, show_table, show_text, use_theme
 from .params import ParameterError, Parameters, load_profile, parameters
-from .progress import progress
-from .paths import build_dir, cache_dir, claims_dir, data_dir, project_root
-from .runtime import resolve_device, seed_everything, setup
 
 __all__ = [
-    "Claims", "load_all", "Control", "LANGS", "show_figure", "show_table", "show_text", "tr", "use_theme",
+    "evidence", "Claims", "load_all", "Control", "LANGS", "show_figure", "show_table", "show_text", "tr", "use_theme",
     "ParameterError", "Parameters", "load_profile", "parameters", "progress", "build_dir", "cache_dir",
     "claims_dir", "data_dir", "project_root", "resolve_device", "seed_everything", "setup",
 ]

@@ -8,10 +8,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import write_atomic
-from .evidence import KINDS, Control, Estimate, Region, decide
+from ..core.cache import write_atomic
+from ..core.evidence import KINDS, Control, Estimate, Region, decide
 from .params import is_dry_run
-from .paths import claims_dir
+from ..core.paths import claims_dir
 
 Text = str | tuple[str, str]  # one string for both languages, or (English, Japanese)
 
@@ -32,7 +32,7 @@ class Claim:
     chapter: str = ""
     profile: str = ""
     numbers: dict[str, float] = field(default_factory=dict)  # the raw values behind `ours`, for tests
-    kind: str = "finding"  # finding | check | construction (emnlp21.book.evidence)
+    kind: str = "finding"  # finding | check | construction (emnlp21.core.evidence)
     verdict: str = ""  # holds | fails | inconclusive
     controls: list[dict[str, Any]] = field(default_factory=list)  # {"en", "ja", "passed"} per positive control
     paper_ja: str = ""  # the Japanese page's paper / source / ours (equal to the English where no words differ)

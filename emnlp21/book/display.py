@@ -17,17 +17,8 @@ from typing import Callable
 import matplotlib
 import matplotlib.pyplot as plt
 
-from .paths import figures_dir
-
-LANGS = ("en", "ja")
-
-
-def tr(lang: str, en: str, ja: str) -> str:
-    """Pick the string of ``lang``."""
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    return ja if lang == "ja" else en
-
+from ..core.lang import LANGS, tr
+from ..core.paths import figures_dir
 
 def use_theme() -> None:
     """A chapter's plotting set-up (its first cell): the Agg backend, seaborn's theme, then the bundled

@@ -39,7 +39,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from .paths import project_root
+from ..core.paths import project_root
 
 DEFAULT_PROFILE = "quick"
 DEVICES = ("auto", "cpu", "cuda")

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from .display import LANGS
-from .paths import project_root
+from ..core.lang import LANGS
+from ..core.paths import project_root
 
 LANG_NAMES = {"en": "English", "ja": "日本語"}
 

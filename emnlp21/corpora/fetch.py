@@ -14,8 +14,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from ..book import cache_dir
-from ..book.cache import build_lock
+from ..core.paths import cache_dir
+from ..core.cache import build_lock
 
 
 class FetchError(RuntimeError):

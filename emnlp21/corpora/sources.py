@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from ..book import cache_dir
+from ..core.paths import cache_dir
 from . import fetch
 from .sword import Verse, read_ztext
 from .text import normalise, split_sentences

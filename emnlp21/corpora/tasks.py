@@ -10,10 +10,10 @@ import re
 
 import pandas as pd
 
-from ..book import cache_dir
+from ..core.paths import cache_dir
 from . import fetch
 from .sources import _SWORD_MODULES, HEDGE_CSV, POLARITY_CSV, REVIEWS_CSV, bible_verses, pattern_csv
-from ..book.cache import cached_json, config_hash
+from ..core.cache import cached_json, config_hash
 from .text import normalise
 
 PAIRS_VERSION = 1

@@ -45,9 +45,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..book.cache import digest, read_or_build
-from ..book.paths import cache_dir
-from ..book.progress import progress as tqdm
+from ..core.cache import digest, read_or_build
+from ..core.paths import cache_dir
+from ..core.progress import progress as tqdm
 from .features import FeatureConfig, Normaliser, extract, load_audio, one_blas_thread, per_utterance
 from .synth import Prosody, Speaker, engine_versions, make_speakers, require_engines, synthesise
 

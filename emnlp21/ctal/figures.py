@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..book import tr
+from ..core.lang import tr
 from . import paper
 from .data import AROUSAL_PROSODY, EMOTION_AROUSAL, EMOTION_POLARITY, INTENSITY_AROUSAL
 from .train import collate, to_device

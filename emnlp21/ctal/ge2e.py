@@ -20,8 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..book.cache import digest, read_or_build
-from ..book.paths import cache_dir
+from ..core.cache import digest, read_or_build
+from ..core.paths import cache_dir
 
 GE2E_VERSION = "ctal-ge2e-1"
 

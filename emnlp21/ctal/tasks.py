@@ -30,8 +30,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..book.cache import digest, read_or_build
-from ..book.paths import cache_dir
+from ..core.cache import digest, read_or_build
+from ..core.paths import cache_dir
 from ..pretraining.fingerprints import tokenizer_fingerprint
 from ..pretraining.optim import training_step
 from .data import EMOTION_POLARITY, EMOTIONS, SpeechSet

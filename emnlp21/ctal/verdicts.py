@@ -1,7 +1,7 @@
-"""The chapter's claims, their estimates, decision regions and positive controls (emnlp21.book.evidence).
+"""The chapter's claims, their estimates, decision regions and positive controls (emnlp21.core.evidence).
 
 Every comparison is a paired multi-bootstrap over pre-training seeds, fine-tuning seeds and test items
-(:func:`~emnlp21.book.evidence.multibootstrap`): emotion utterances (each predicted once per
+(:func:`~emnlp21.core.evidence.multibootstrap`): emotion utterances (each predicted once per
 fine-tuning seed across the cross-validation folds), sentiment test items, and, for reconstruction,
 the utterances on which every model is scored with the same masks. An EER is not a mean of item
 scores, so :func:`eer_bootstrap` resamples its units by the same design: pre-training and fine-tuning
@@ -10,7 +10,7 @@ k times and its pairs with another speaker drawn m times k × m times), with the
 a sweep over every threshold for each replicate (:func:`~.tasks.weighted_eer`).
 
 A model without CTAL pre-training (or without fine-tuning: the bag-of-words probe, GE2E) carries the
-seed label :data:`~emnlp21.book.evidence.NO_STAGE`; what an estimate rests on counts the seeds of the arms that have them.
+seed label :data:`~emnlp21.core.evidence.NO_STAGE`; what an estimate rests on counts the seeds of the arms that have them.
 Every threshold and tolerance below is fixed by the data's design or stated here before measuring.
 """
 
@@ -21,7 +21,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..book.evidence import (LEVEL, NO_STAGE, RESAMPLES, Control, Estimate, Region, above, below, bootstrap_counts,
+from ..core.evidence import (LEVEL, NO_STAGE, RESAMPLES, Control, Estimate, Region, above, below, bootstrap_counts,
                              difference, finite_replicates, inflate_deviations, multibootstrap, seed_weights,
                              seeds_rested_on)
 from . import paper
@@ -59,7 +59,7 @@ RATIO = ("L1 ratio", "L1 の比")
 def item_frames(runs: Sequence[tuple[str, int, int, str, dict]], emotion: pd.DataFrame,
                 sentiment: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The fine-tuning runs (variant, pre-training seed, fine-tuning seed, task, :func:`~.tasks.evaluate_run`'s
-    items; the pre-training seed :data:`~emnlp21.book.evidence.NO_STAGE` for a variant without CTAL
+    items; the pre-training seed :data:`~emnlp21.core.evidence.NO_STAGE` for a variant without CTAL
     pre-training) as evidence frames: ``WA`` (emotion correct), ``VA`` (emotion's valence correct),
     ``Acc2`` (sentiment sign correct, non-zero labels) with columns arm, pretrain_seed, finetune_seed,
     item, score; and ``pairs`` (verification: arm, pretrain_seed, finetune_seed, a, b, same, cos)."""
@@ -101,7 +101,7 @@ def reconstruction_frame(scores: Mapping[int, pd.DataFrame]) -> pd.DataFrame:
     """:func:`~.train.reconstruction_scores` per pre-training seed (every seed on the same masks) as an
     evidence frame: arm = model or trivial predictor, item = utterance, score = its summed masked L1
     (a ratio of two arms' means is the ratio of their mean L1). The trivial predictors learn nothing:
-    they are taken once, with the seed label :data:`~emnlp21.book.evidence.NO_STAGE`."""
+    they are taken once, with the seed label :data:`~emnlp21.core.evidence.NO_STAGE`."""
     frames = []
     for i, (seed, sc) in enumerate(scores.items()):
         for col in sc.columns.drop("entries"):
@@ -119,7 +119,7 @@ def arm_mean(m: pd.DataFrame, arm: str) -> pd.Series:
 def eer_bootstrap(pairs: pd.DataFrame, statistic: Callable[[dict[str, np.ndarray]], np.ndarray], *, test: str,
                   resamples: int = RESAMPLES, level: float = LEVEL, seed: int = 0, chunk: int = 500) -> Estimate:
     """A statistic of arms' EERs with its interval: pre-training seeds, fine-tuning seeds nested in them
-    (each level's deviations scaled as in :func:`~emnlp21.book.evidence.multibootstrap`), then held-out
+    (each level's deviations scaled as in :func:`~emnlp21.core.evidence.multibootstrap`), then held-out
     speakers, drawn once for every arm (paired). ``pairs``: columns arm, pretrain_seed, finetune_seed,
     a, b (speakers), same, cos; ``statistic(eers)`` takes {arm: EER averaged over its seeds, one per
     replicate} and returns one value per replicate. A resample that holds one speaker only has no

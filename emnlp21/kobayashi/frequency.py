@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 from scipy.stats import spearmanr
 
-from ..book.evidence import LEVEL, RESAMPLES, Estimate, above, below
+from ..core.evidence import LEVEL, RESAMPLES, Estimate, above, below
 from .mixing import MEASURES
 from .paper import SPEARMAN
 from .run import pair_resamples
@@ -187,7 +187,7 @@ def weighted_spearman_many(x: np.ndarray, y: np.ndarray, pair: np.ndarray, count
 @dataclass(frozen=True)
 class RhoEstimate:
     """Spearman's rho over token occurrences with its percentile bootstrap interval over sentence pairs:
-    the book's :class:`~emnlp21.book.evidence.Estimate` (``items`` = the pairs) and the tokens it ran over."""
+    the book's :class:`~emnlp21.core.evidence.Estimate` (``items`` = the pairs) and the tokens it ran over."""
 
     estimate: Estimate
     tokens: int

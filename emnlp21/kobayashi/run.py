@@ -14,10 +14,10 @@ import pandas as pd
 import torch
 import transformers
 
-from ..book.cache import digest, read_or_build
-from ..book.evidence import LEVEL, RESAMPLES, Estimate
-from ..book.paths import cache_dir
-from ..book.progress import progress as tqdm
+from ..core.cache import digest, read_or_build
+from ..core.evidence import LEVEL, RESAMPLES, Estimate
+from ..core.paths import cache_dir
+from ..core.progress import progress as tqdm
 from .masking import apply_mask, mask_plan
 from .mixing import MEASURES, check_measures, packed_ratios
 

@@ -6,8 +6,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from ..book import tr
-from ..book.evidence import Estimate
+from ..core.lang import tr
+from ..core.evidence import Estimate
 from . import paper
 from .frequency import MIN_RHO, MIX_MORE
 from .mixing import PAPER_MEASURES

@@ -1,6 +1,6 @@
 """The chapter's claims, from its measured numbers: one function, so that a test can run it on made-up input.
 
-Every verdict is :func:`emnlp21.book.evidence.decide`: an estimate with its 99 % interval, from a
+Every verdict is :func:`emnlp21.core.evidence.decide`: an estimate with its 99 % interval, from a
 percentile bootstrap over the sentence pairs (the unit of the input: a pair's tokens go together,
 and every statistic of one run sees the same draws, :func:`~.run.pair_resamples`), judged against a
 region stated below before anything is measured.
@@ -11,7 +11,7 @@ masked like the paper's inputs. The released encoder the chapter opens with (all
 quick profile, a contrastively fine-tuned sentence encoder, not an MLM) and the grammar MN are extra
 rows with suffixed ids.
 
-Kinds (:mod:`emnlp21.book.evidence`): what the paper reports about mean ratios and frequency is a
+Kinds (:mod:`emnlp21.core.evidence`): what the paper reports about mean ratios and frequency is a
 *finding*, on every model analysed; a finding on one of the book's own MLMs carries its positive control
 (the model got past its unigram floor), so an MLM that learned nothing makes it *inconclusive*; it is
 also about a pre-training procedure (``procedure=True``: the book's MLM stands for MLMs trained by its
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..book.evidence import RESAMPLES, Control, Estimate, above, below
+from ..core.evidence import RESAMPLES, Control, Estimate, above, below
 from . import paper
 from .frequency import MIN_RHO, MIX_MORE, RhoEstimate, bootstrap_rho, token_table
 from .mixing import MEASURES

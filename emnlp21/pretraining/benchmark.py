@@ -15,7 +15,7 @@ import time
 import pandas as pd
 import torch
 
-from ..book.runtime import resolve_device
+from ..core.runtime import resolve_device
 from .config import PretrainConfig
 from .data import pack_sequences, tokenize_corpus
 from .modeling import flops_per_step

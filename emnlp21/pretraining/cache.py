@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..book.paths import cache_dir
+from ..core.paths import cache_dir
 
 MANIFEST = "manifest.json"
 STALE_SECONDS = 24 * 3600  # a temporary entry untouched this long belongs to a run that died

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..book.cache import digest
+from ..core.cache import digest
 from .fingerprints import text_fingerprint, tokenizer_fingerprint
 
 # Bump when a change in this package changes what a configuration trains: old cache entries then miss.

@@ -19,10 +19,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..book.cache import digest, read_or_build
-from ..book.paths import cache_dir
-from ..book.progress import progress as tqdm
-from ..book.runtime import bf16_autocast, resolve_device, seed_everything
+from ..core.cache import digest, read_or_build
+from ..core.paths import cache_dir
+from ..core.progress import progress as tqdm
+from ..core.runtime import bf16_autocast, resolve_device, seed_everything
 from .config import Pretrained
 from .modeling import build_encoder
 from .optim import training_step

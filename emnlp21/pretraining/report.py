@@ -9,10 +9,10 @@ import pandas as pd
 import torch
 from torch.nn import functional as F
 
-from ..book import evidence
-from ..book.display import tr
-from ..book.evidence import Estimate
-from ..book.paths import data_dir
+from ..core import evidence
+from ..core.lang import tr
+from ..core.evidence import Estimate
+from ..core.paths import data_dir
 from .baselines import MAJORITY, POSITIONAL, positional_items
 from .config import Pretrained
 from .data import tokenize_corpus
@@ -218,9 +218,9 @@ def protocol_table(steps: pd.DataFrame, config, lang: str, names: dict[str, tupl
 
 def evidence_frame(items: pd.DataFrame, pretrain_seeds: dict[str, int]) -> pd.DataFrame:
     """:func:`~.finetune.item_results` (or :func:`~.baselines.reference_items`) rows — model, task, seed,
-    item, correct — as the frame of :func:`~emnlp21.book.evidence.multibootstrap`, scores in points
+    item, correct — as the frame of :func:`~emnlp21.core.evidence.multibootstrap`, scores in points
     (100 right, 0 wrong); ``pretrain_seeds`` maps each model to its pre-training seed (the reference
-    rows, which have none, get :data:`~emnlp21.book.evidence.NO_STAGE`)."""
+    rows, which have none, get :data:`~emnlp21.core.evidence.NO_STAGE`)."""
     return pd.DataFrame({"arm": items["model"].to_numpy(), "task": items["task"].to_numpy(),
                          "pretrain_seed": items["model"].map(lambda m: pretrain_seeds.get(m, evidence.NO_STAGE))
                          .astype(int).to_numpy(),
@@ -265,7 +265,7 @@ def seen_in_pretraining(task: Task, train: Sequence[str]) -> evidence.Estimate:
 
 def pretraining_gains(scores: pd.DataFrame, model: str, baseline: str, reference: str = "tf-idf") -> dict:
     """How much ``model`` beats ``baseline`` and the ``reference`` row (TF-IDF) on the task average of
-    test accuracy (points), each a paired multi-bootstrap :class:`~emnlp21.book.evidence.Estimate`
+    test accuracy (points), each a paired multi-bootstrap :class:`~emnlp21.core.evidence.Estimate`
     (``scores``: :func:`evidence_frame`), and the per-task gains."""
     means = scores.groupby(["arm", "task"]).score.mean().unstack("task")
     out = {"baseline": evidence.difference(scores, model, baseline),

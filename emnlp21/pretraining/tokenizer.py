@@ -7,8 +7,8 @@ import json
 from collections import Counter, defaultdict
 from typing import Mapping, Sequence
 
-from ..book.cache import digest, read_or_build
-from ..book.paths import cache_dir
+from ..core.cache import digest, read_or_build
+from ..core.paths import cache_dir
 from .fingerprints import text_fingerprint
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")

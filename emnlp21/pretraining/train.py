@@ -13,9 +13,9 @@ from typing import Sequence
 import pandas as pd
 import torch
 
-from ..book.cache import build_lock
-from ..book.progress import progress as tqdm
-from ..book.runtime import bf16_autocast, resolve_device, seed_everything
+from ..core.cache import build_lock
+from ..core.progress import progress as tqdm
+from ..core.runtime import bf16_autocast, resolve_device, seed_everything
 from . import cache, distributed
 from .config import PretrainConfig, Pretrained
 from .data import pack_sequences, special_mask, tokenize_corpus

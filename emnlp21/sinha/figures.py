@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..book import tr
+from ..core.lang import tr
 from .paper import NEAREST
 from .tables import gap_to_mn
 

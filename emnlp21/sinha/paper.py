@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..book import data_dir
+from ..core.paths import data_dir
 
 PAPER_SOURCE = "Sinha+ 2021, Table 1 (RoBERTa-base, BookWiki, GLUE/PAWS-Wiki dev, mean ± std over seeds)"
 

@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..book import tr
+from ..core.lang import tr
 from .paper import NEAREST
 from .variants import VARIANTS
 

@@ -1,5 +1,5 @@
 """The chapter's claims, each an estimate with its 99 % interval (the paired multi-bootstrap of
-:mod:`emnlp21.book.evidence`, over pre-training seeds, fine-tuning seeds and test items) judged against
+:mod:`emnlp21.core.evidence`, over pre-training seeds, fine-tuning seeds and test items) judged against
 a region fixed in advance, with their positive controls (MN must beat the never pre-trained MRI).
 
 Every statistic is written once on the bootstrap's ``means`` frame (one row per replicate, columns
@@ -15,7 +15,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..book.evidence import Control, Estimate, Region, above, multibootstrap, within
+from ..core.evidence import Control, Estimate, Region, above, multibootstrap, within
 from .paper import (M1_GAP_POINTS, M1_GAP_SOURCE, PAPER_ORDER_FREE, PAPER_ORDER_SENSITIVE, PAWS_GAP_POINTS,
                     PAWS_GAP_SOURCE, SHUFFLED_FT_POINTS, SHUFFLED_FT_SOURCE)
 from .probes import ATTRACTED
@@ -111,7 +111,7 @@ def mean_of(arm: str, tasks: Sequence[str]) -> Statistic:
 
 def estimate(scores: pd.DataFrame, statistic: Statistic, test: str, arms: Sequence[str] | None = None,
              tasks: Sequence[str] | None = None, **kw) -> Estimate:
-    """:func:`~emnlp21.book.evidence.multibootstrap` of ``statistic`` on the rows of ``arms`` and ``tasks``
+    """:func:`~emnlp21.core.evidence.multibootstrap` of ``statistic`` on the rows of ``arms`` and ``tasks``
     (all by default: the others would be resampled for nothing)."""
     rows = scores
     if arms is not None:

@@ -8,8 +8,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..book.cache import cached_json, config_hash
-from ..book.paths import cache_dir
+from ..core.cache import cached_json, config_hash
+from ..core.paths import cache_dir
 from ..corpora.text import count_words
 from ..pretraining import score_forms, text_fingerprint
 from .control import ControlledCorpus, assign_design, clean_pools, control_verb_counts, frequency_grid

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..book.display import tr
+from ..core.lang import tr
 from . import paper
 from .analysis import error_table
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import grammar
-from ..book.evidence import Gate, gate, mean_score
+from ..core.evidence import Gate, gate, mean_score
 from ..pretraining import score_forms, train_tokenizer
 from .counts import WordCounts
 from .scoring import add_baselines, add_training_counts

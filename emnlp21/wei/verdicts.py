@@ -4,10 +4,10 @@ of scored items: columns ``condition`` (natural/nonce), ``seen``, ``error`` (the
 ``verb``: the verb an item belongs to) and, for the items of controlled verbs, ``target`` and
 ``competitor`` (the requested counts of the correct and of the wrong form).
 
-Every verdict comes from :mod:`emnlp21.book.evidence`: an estimate with its 99 % interval, judged
+Every verdict comes from :mod:`emnlp21.core.evidence`: an estimate with its 99 % interval, judged
 against a region fixed in advance (:data:`REGIONS`). Items are not independent: every item of a verb
 shares that verb's training counts, so the bootstrap resamples whole *verbs* (clusters), and the
-models' pre-training seeds above them. A difference of error rates is :func:`~emnlp21.book.evidence.difference`
+models' pre-training seeds above them. A difference of error rates is :func:`~emnlp21.core.evidence.difference`
 on the items of the two arms (paired on verbs, averaged over the conditions); a frequency slope is the
 least-squares slope over target forms, refitted on every replicate (:func:`slope_estimate`). Each
 finding also needs the MLM below the subject-blind argmax P(V) on the same items (:func:`beats_frequency`):
@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..book.evidence import (RESAMPLES, Estimate, Gate, Region, above, below, bootstrap_counts, difference,
+from ..core.evidence import (RESAMPLES, Estimate, Gate, Region, above, below, bootstrap_counts, difference,
                              finite_replicates, gate, inflate_deviations, mean_score, within)
 
 COND_JA = {"natural": "自然文", "nonce": "nonce 文"}
@@ -205,7 +205,7 @@ def slope_estimate(items: pd.DataFrame, column: str, value: str = "error", *, re
     """The slope of ``value`` (points) per doubling of ``column`` (``target`` or ``competitor``),
     averaged over the conditions that can be fitted, with its 99 % interval: a bootstrap that resamples
     verbs (both target forms of a verb together, paired across conditions) and pre-training seeds
-    (their deviations scaled by √(k/(k − 1)), as :func:`~emnlp21.book.evidence.multibootstrap` does),
+    (their deviations scaled by √(k/(k − 1)), as :func:`~emnlp21.core.evidence.multibootstrap` does),
     and refits the least squares of :func:`frequency_slopes` with the draws as weights, every replicate
     at once. Returns the estimate and each condition's slope, or None when no condition can be fitted."""
     k = {"target": 1, "competitor": 2}[column]
@@ -248,7 +248,7 @@ def add_claims(claims, items: pd.DataFrame, *, controls: list, setting: str,
                label: tuple[str, str], source: dict[str, tuple[str, str]]) -> dict[str, dict]:
     """Record the five findings and the unseen construction for one ``setting`` (an id part:
     ``grammar`` or ``text``; ``label`` names it in prose). ``controls``: the setting's positive controls
-    (:class:`Gate` or :class:`~emnlp21.book.evidence.Control`). Returns each claim's numbers."""
+    (:class:`Gate` or :class:`~emnlp21.core.evidence.Control`). Returns each claim's numbers."""
     en_l, ja_l = label
     out: dict[str, dict] = {}
     units = with_units(items)

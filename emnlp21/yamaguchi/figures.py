@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..book import tr
+from ..core.lang import tr
 from .tables import label
 
 

@@ -87,7 +87,7 @@ def finetune_with_checkpoints(models: dict, untrained, tasks, checkpoint_steps: 
 def item_scores(models: dict, untrained, tasks, checkpoint_steps: Sequence[int], *, seeds: Sequence[int], config,
                 device: str = "auto") -> pd.DataFrame:
     """The runs of :func:`finetune_with_checkpoints` (the same cache entries) item by item, as the
-    evidence frame of :func:`~emnlp21.book.evidence.multibootstrap`: arm (model name, ``name@step``
+    evidence frame of :func:`~emnlp21.core.evidence.multibootstrap`: arm (model name, ``name@step``
     for a checkpoint), task, pretrain_seed (the seed of the pre-training run the arm comes from),
     finetune_seed, item and score (100 for a right prediction, 0 for a wrong one: means are in points)."""
     contenders = _contenders(models, untrained, checkpoint_steps)

@@ -1,4 +1,4 @@
-"""The chapter's claims. Every verdict is :func:`emnlp21.book.evidence.decide` on an estimate with its
+"""The chapter's claims. Every verdict is :func:`emnlp21.core.evidence.decide` on an estimate with its
 99 % interval and a region fixed in advance: the fine-tuning differences by the paired multi-bootstrap
 over fine-tuning seeds and test items (:func:`~.tables.item_scores`), the objectives' own-task
 controls by a bootstrap of held-out rows, the cost of a step by a bootstrap of the timed rounds."""
@@ -10,8 +10,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..book import evidence
-from ..book.evidence import Control, Estimate
+from ..core import evidence
+from ..core.evidence import Control, Estimate
 from .measure import own_task_summary
 from .paper import NEAR_MLM_POINTS, NEAR_MLM_SOURCE, NO_PRETRAINING_PAPER, PAPER_SOURCE
 from .tables import NO_PRETRAINING, label

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from ..cache import write_atomic
+from ...core.cache import write_atomic
 from .langfilter import filter_markdown, filter_notebook
 from .pages import (ARCHIVE, chapters, jupytext_download, jupytext_source, markdown_download,
                     notebook_download)

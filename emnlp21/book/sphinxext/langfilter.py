@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-LANGS = ("en", "ja")
+from ...core.lang import LANGS
 
 _LANG_OPEN = re.compile(r"^\s*(?P<colons>:{3,})\{lang\}\s*(?P<lang>\S*)\s*$")
 _FENCE_OPEN = re.compile(r"^\s*(?P<colons>:{3,})\{[^}]*\}")  # any other colon-fenced directive

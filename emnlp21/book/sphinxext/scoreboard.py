@@ -23,7 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from ..claims import KIND_WORDS, Claim, count_line, load_all
-from ..evidence import ALPHA, chance_held
+from ...core.evidence import ALPHA, chance_held
 from .pages import chapter_pages
 
 HEADERS = {

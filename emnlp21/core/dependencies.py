@@ -17,8 +17,9 @@ PACKAGE = "emnlp21"
 def imported_modules(source: Path, module: str | None = None, *, everywhere: bool = True) -> set[str]:
     """Dotted names of the modules ``source`` imports (``module``: its own dotted name, for relative
     imports; None for a script such as a notebook), anywhere in it or (``everywhere=False``) at module
-    level only, what importing it runs. ``from a import b`` names ``a`` and ``a.b``: ``b`` may be a
-    submodule or a name defined in ``a``; the caller keeps those that are files (:func:`module_file`)."""
+    level only, what importing it runs. ``from a import b`` gives ``a.b``, a submodule or a name defined
+    in ``a``: its module is the longest prefix that is a file (:func:`module_file`), and importing it
+    imports every package on the way."""
     package = module.split(".") if module else []
     if module and source.name != "__init__.py":
         package = package[:-1]  # a module's relative imports start at its package
@@ -34,8 +35,7 @@ def imported_modules(source: Path, module: str | None = None, *, everywhere: boo
                 base = package[: len(package) - (node.level - 1)] + (node.module.split(".") if node.module else [])
             else:
                 base = node.module.split(".")
-            names.add(".".join(base))
-            names.update(".".join(base + [alias.name]) for alias in node.names)
+            names.update(".".join(base + ([] if alias.name == "*" else [alias.name])) for alias in node.names)
     return names
 
 

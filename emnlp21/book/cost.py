@@ -1,7 +1,7 @@
 """What a profile's pre-training costs on paper, before it is run: model FLOPs, tokens, GPU hours.
 
 Each chapter's pre-training runs are listed from its profile section (variants, objectives, seeds),
-each at :func:`~.modeling.flops_per_step` × steps, and turned into hours of an H100 at a stated
+each at :func:`~emnlp21.pretraining.modeling.flops_per_step` × steps, and turned into hours of an H100 at a stated
 model-FLOPs utilisation. Runs that are one cache entry in several chapters (the shared real-text and
 grammar MLMs) are counted in every chapter that asks for them and once in the total. Left out:
 fine-tuning, evaluation, the CTAL speech model (not a :class:`PretrainConfig`) and Kobayashi+
@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..book import params
-from ..book.display import tr
-from .benchmark import H100_BF16_PEAK
-from .config import PROFILE_FIELDS, PretrainConfig
-from .modeling import flops_per_step
-from .objectives import get_objective
+from .. import yamaguchi  # noqa: F401  (registers Yamaguchi+'s objectives, whose heads are costed here)
+from . import params
+from ..core.lang import tr
+from ..pretraining.benchmark import H100_BF16_PEAK
+from ..pretraining.config import PROFILE_FIELDS, PretrainConfig
+from ..pretraining.modeling import flops_per_step
+from ..pretraining.objectives import get_objective
 
 MFU = 0.40  # the share of the H100's dense bf16 peak a well-tuned BERT-size run reaches (the issue's target)
 
@@ -70,8 +71,6 @@ class _Vocab:
 
 def _head(objective: str, vocab: int) -> tuple[int, float]:
     """Classes and predicted share of the objective's head (MLM: 15 % of the tokens, over the vocabulary)."""
-    from .. import yamaguchi  # noqa: F401  (registers Yamaguchi+'s objectives)
-
     o = get_objective(objective)
     return o.num_classes(_Vocab(vocab)), o.predicted_fraction
 

@@ -1,6 +1,6 @@
 """Pre-train a profile's shared models into the cache, on one or several processes:
 
-    torchrun --nproc_per_node 8 -m emnlp21.pretraining.prebuild --profile full
+    torchrun --nproc_per_node 8 -m emnlp21.book.prebuild --profile full
     make book PROFILE=full      # the chapters then load them from the cache
 
 The notebooks themselves run in one process each (papermill starts one kernel): under ``torchrun``
@@ -16,17 +16,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..book.params import execution
-from ..book.runtime import resolve_device, use_threads
-from . import distributed
-from .shared import grammar_inputs, grammar_model, real_text_inputs, real_text_model
+from .params import execution
+from ..core.runtime import resolve_device, use_threads
+from ..pretraining import distributed
+from .shared_models import grammar_inputs, grammar_model, real_text_inputs, real_text_model
 
 # name -> (what prepares the inputs: corpus download, tokenizer; what trains or loads the model)
 MODELS = {"real_text": (real_text_inputs, real_text_model), "grammar": (grammar_inputs, grammar_model)}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m emnlp21.pretraining.prebuild", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m emnlp21.book.prebuild", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", default="quick", help="parameter profile in profiles/ (default: quick)")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])

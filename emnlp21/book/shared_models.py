@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import corpora, grammar
-from ..book.params import parameters
-from .config import PretrainConfig, Pretrained
-from .tokenizer import train_tokenizer
-from .train import pretrain
+from ..pretraining import PretrainConfig, Pretrained, pretrain, train_tokenizer
+from .params import parameters
 
 
 @dataclass

@@ -8,8 +8,6 @@ import random
 
 import numpy as np
 
-from .display import use_theme
-from .params import execution, parameters
 
 
 def resolve_device(device: str = "auto"):
@@ -58,16 +56,6 @@ def use_threads(threads: int) -> None:
     if threads:
         torch.set_num_threads(threads)
         threadpool_limits(threads)
-
-
-def setup(section: str, namespace):
-    """The first code cell of a compute chapter: its parameters, the profile's torch threads, the
-    plotting theme, seeds, the device."""
-    params = parameters(section, namespace)
-    use_threads(execution(params.profile).threads)
-    use_theme()
-    seed_everything(params.seed)
-    return params, resolve_device(params.device)
 
 
 def machine_description() -> str:

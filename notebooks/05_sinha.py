@@ -354,7 +354,7 @@ book.show_table(lambda lang: claims.table(lang))
 # ## A controlled second setting: a small grammar
 #
 # Real text is a hard place for this question at the quick profile: MN leaves the unigram floor (the
-# check above says by how much), but a million words and about a thousand steps teach it little
+# check above says by how much), but {param}`sinha.max_words` words and {param}`sinha.steps` steps teach it little
 # syntax, and a few hundred test items cannot separate effects of a few points. The same question can
 # be asked where a small model learns within minutes and where we know what each task needs: a probabilistic grammar of English (`emnlp21/grammar.py`) with two *fields* (a farm
 # and an office: each sentence takes its nouns, verbs and adjectives from one), number agreement
@@ -381,7 +381,7 @@ book.show_table(lambda lang: claims.table(lang))
 # ## 統制された第 2 の設定：小さな文法
 #
 # quick プロファイルの実テキストは，この問いには難しい場です。MN はユニグラムの水準を抜けます（どれだけかは
-# 上の確認が示します）が，約 100 万語と千ステップ程度では統語はほとんど学べず，評価数百件では数ポイントの
+# 上の確認が示します）が，{param}`sinha.max_words` 語と {param}`sinha.steps` ステップでは統語はほとんど学べず，評価数百件では数ポイントの
 # 効果を見分けられません。同じ問いを，小さなモデルでも数分で学習でき，各タスクに何が必要かが分かっている
 # 場で立てます。英語の確率文法
 # （`emnlp21/grammar.py`）で，2 つの *分野*（農場と職場。各文は名詞・動詞・形容詞を一方から取る），

@@ -116,14 +116,14 @@ g_design.groupby("field")[["n_sg", "count_sg", "n_pl", "count_pl"]].sum()
 
 # %% [markdown]
 # :::{lang} en
-# One MLM per seed: the grammar model's recipe of the Sinha+ chapter (2 layers × 128, short rows, no
-# dropout), trained longer, since agreement across an attractor comes late. The positive control then
+# One MLM per seed: the grammar model's recipe of the Sinha+ chapter ({param}`wei.layers` layers ×
+# {param}`wei.hidden`, short rows, no dropout), trained longer, since agreement across an attractor comes late. The positive control then
 # asks it to agree across an attractor on the grammar's own, frequent verbs (half the subjects singular,
 # half plural: a learner blind to the subject scores 50 %).
 # :::
 #
 # :::{lang} ja
-# シードごとに MLM を 1 つ学習します。Sinha+ の章の文法モデルのレシピ（2 層 × 128，短い行，ドロップアウトなし）
+# シードごとに MLM を 1 つ学習します。Sinha+ の章の文法モデルのレシピ（{param}`wei.layers` 層 × {param}`wei.hidden`，短い行，ドロップアウトなし）
 # を，誘引名詞をはさむ一致が遅れて身につくので長めに学習します。陽性対照では，文法のもとからある高頻度の動詞で
 # 誘引名詞をはさんで一致できるかを問います（主語の半分は単数，半分は複数。主語を見ない学習者は 50 %）。
 # :::

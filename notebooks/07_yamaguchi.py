@@ -331,7 +331,7 @@ book.show_text(
 # encoder's compute (it is a smaller share in BERT-base, whose layers are far wider). Wall time
 # follows FLOPs only roughly on a shared CPU; steps timed round-robin, with an interval over the
 # rounds, are the fair comparison we can make. The downstream claims are the fragile ones: minutes of
-# pre-training on a million words teach any objective little, the intervals span points, and one
+# pre-training on {param}`yamaguchi.max_words` words teach any objective little, the intervals span points, and one
 # pre-training run per objective cannot stand for an objective. Testing the paper's claim at its own scale takes BERT-base and the
 # BookCorpus + Wikipedia text with far more steps; the `full`
 # profile (one GPU, untested here; the settings are in `profiles/full.yaml`) moves a step towards it with
@@ -354,7 +354,7 @@ book.show_text(
 # 要しませんが，MLM の語彙ソフトマックスは，トークンの 15 % だけに掛けても小さなエンコーダでは計算量の
 # 大きな割合を占めます（層がずっと広い BERT-base では割合は小さくなります）。共有 CPU では実時間は
 # FLOPs におおまかにしか従いません。順番に回して測ったステップ時間と，測定ラウンドにわたる区間が，
-# ここでできる公平な比較です。壊れやすいのは下流タスクの主張です。100 万語で数分の事前学習ではどの
+# ここでできる公平な比較です。壊れやすいのは下流タスクの主張です。{param}`yamaguchi.max_words` 語で数分の事前学習ではどの
 # 目的関数も多くは学べず，区間は数ポイントに及び，目的関数ごとに 1 回の事前学習ではその目的関数を
 # 代表できません。論文の規模で確かめるには，BERT-base と
 # BookCorpus + Wikipedia で，はるかに多くのステップが必要です。`full` プロファイル（GPU 1 枚，

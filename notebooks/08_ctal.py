@@ -157,8 +157,9 @@ del raw  # the normalised sets are what the models see
 # The transcripts of a few hundred synthetic utterances are far too little text to learn the polarity
 # of movie-review English from scratch: before this section existed, the text-only model scored below
 # chance on emotion. So the language stream starts from a real text model (`text_model`). Two
-# candidates ship with the book: its own real-text MLM (2 layers, 128 wide, trained on a million words in
-# a few minutes and shared with three other chapters) and the packaged all-MiniLM-L6-v2 sentence encoder
+# candidates ship with the book: its own real-text MLM ({param}`small_models.layers` layers,
+# {param}`small_models.hidden` wide, trained on {param}`small_models.max_words` words and shared with
+# three other chapters) and the packaged all-MiniLM-L6-v2 sentence encoder
 # (6 layers, 384 wide, trained on a billion sentence pairs). The table reads each one frozen, as
 # sentence vectors under a logistic regression, beside the bag of words on the same splits: how much of
 # the tasks' text each already holds before any speech is seen (the sentence under it compares them).
@@ -180,7 +181,8 @@ del raw  # the normalised sets are what the models see
 # 数百の合成発話の書き起こしだけでは，映画レビューの英語の極性をゼロから学ぶにはテキストが少なすぎます。
 # この節を設ける前は，テキストのみのモデルの感情分類は偶然の水準を下回っていました。そこで言語ストリームを
 # 実テキストで学習済みのモデル（`text_model`）から始めます。候補は本書に同梱の二つです：本書自身の実テキスト MLM
-# （2 層・幅 128，100 万語で数分学習し，他の三章と共有）と，パッケージ化された all-MiniLM-L6-v2 文エンコーダ
+# （{param}`small_models.layers` 層・幅 {param}`small_models.hidden`，{param}`small_models.max_words` 語で学習し，
+# 他の三章と共有）と，パッケージ化された all-MiniLM-L6-v2 文エンコーダ
 # （6 層・幅 384，10 億の文対で学習）です。下の表は，それぞれを凍結したまま文ベクトルとしてロジスティック回帰で読み，
 # 同じ分割での単語袋と並べたものです：音声を見る前にタスクのテキストをどれだけ知っているか（表の下の文で比べます）。
 #

@@ -177,3 +177,13 @@ def test_importing_the_library_leaves_the_users_matplotlib_backend_alone():
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "MPLBACKEND": "svg"},
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "svg"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.py")), ids=lambda p: p.stem)
+def test_notebook_cells_stay_short(path):
+    """A chapter reads as its argument: a code cell over 40 lines is a step the library should take."""
+    import jupytext
+
+    long = {i: n for i, c in enumerate(jupytext.read(path).cells) if c.cell_type == "code"
+            and (n := sum(1 for line in c.source.splitlines() if line.strip())) > 40}
+    assert not long, f"{path.name}: code cells (index: non-blank lines) {long}"

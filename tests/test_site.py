@@ -403,6 +403,23 @@ def test_every_chapter_ends_with_how_to_rerun_it(root, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_every_paper_chapter_ends_with_what_differs_from_the_paper(lang):
+    """After its last computed cell, each paper's chapter says in the page's language how the miniature
+    differs from the paper and what was hard."""
+    from emnlp21.book.sphinxext.pages import chapters
+
+    build_site(root=ROOT)
+    title = "What differs from the paper, and what was hard" if lang == "en" else "論文との違いと，難しかったこと"
+    papers = [(s, p) for s, p in chapters(ROOT) if (ROOT / "emnlp21" / s / "paper.py").is_file()]
+    assert len(papers) == 5
+    for section, page in papers:
+        box = soup(site_dir(ROOT) / lang / f"{page}.html").select_one("div.admonition.differs")
+        assert box is not None, page
+        assert box.select_one(".admonition-title").get_text(strip=True) == title, page
+        assert len(box.select("li")) >= 4 and not box.find_all_next("div", class_="cell"), page
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_chapters_fold_their_set_up_cell_with_a_toggle_in_the_pages_language(lang):
     """The argument first: a chapter's imports, set-up and parameter table sit in one folded cell."""
     from emnlp21.book.sphinxext.pages import chapters

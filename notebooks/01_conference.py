@@ -18,8 +18,8 @@
 # EMNLP (Empirical Methods in Natural Language Processing) is, with ACL and NAACL, one of the
 # top-tier venues of the field. The 2021 edition, held in Punta Cana (Dominican Republic) and online
 # from 7 to 11 November, was its first hybrid one. The talk made four statements about its numbers:
-# a record number of submissions, still growing but levelling off (+813, +645, +483, +241 papers a
-# year since 2017); an acceptance rate kept at 22–25 %; and popular tracks. This page recomputes each
+# a record number of submissions, still growing but perhaps levelling off ("converging?", the talk
+# asks; +813, +645, +483, +241 papers a year since 2017); an acceptance rate kept at 22–25 %; and popular tracks. This page recomputes each
 # of them from sourced counts in `data/`, and marks where the statement stops holding.
 # :::
 #
@@ -29,7 +29,7 @@
 # EMNLP (Empirical Methods in Natural Language Processing) は ACL・NAACL と並ぶ自然言語処理分野の
 # トップ会議のひとつです。2021 年はドミニカ共和国のプンタカナとオンラインで 11 月 7〜11 日に開かれ，
 # 初のハイブリッド開催となりました。講演は数字について四つのことを述べています：投稿数は過去最多で，
-# まだ増えているが伸びは鈍っている（2017 年から毎年 +813, +645, +483, +241 本）；採択率は 22〜25 % を
+# まだ増えているが収束しつつあるのでは（講演は疑問形。2017 年から毎年 +813, +645, +483, +241 本）；採択率は 22〜25 % を
 # 保っている；人気のトラックがある。このページは `data/` の出典付きの数から一つずつ計算し直し，
 # どこでその主張が成り立たなくなるかも示します。
 # :::
@@ -54,16 +54,18 @@ stats[["year", "submissions", "accepted_long", "accepted_short", "accepted_total
 # %% [markdown]
 # :::{lang} en
 # ## Submissions: growing, more slowly
-# Each count is the number of *reviewed* submissions (after withdrawals and desk rejections), the
-# series the talk used. The 2017 and 2018 counts come from a community tracker; 2019–2021 from the
-# program chairs' own texts (see the `source` column of `data/emnlp_statistics.csv`).
+# Each count is the series the talk used: *reviewed* submissions (after withdrawals and desk
+# rejections) where the organisers give them. The 2017 and 2018 counts come from a community tracker
+# (for 2017 it is below the general chair's reviewed count: see the `notes` column); 2019–2021 from the
+# program chairs' own texts (the `source` column of `data/emnlp_statistics.csv`).
 # :::
 #
 # :::{lang} ja
 # ## 投稿数：増加は続くが，伸びは鈍化
-# 数は取り下げ・デスクリジェクトを除いた *査読された* 投稿数で，講演と同じ系列です。2017・2018 年は
-# コミュニティの集計サイト，2019〜2021 年はプログラム委員長自身の文章によります
-# （`data/emnlp_statistics.csv` の `source` 列）。
+# 数は講演と同じ系列で，主催者が示している年は取り下げ・デスクリジェクトを除いた *査読された* 投稿数です。
+# 2017・2018 年はコミュニティの集計サイトの数で（2017 年は総合委員長の序文の査読数より少なくなっています。
+# `notes` 列を参照），2019〜2021 年はプログラム委員長自身の文章によります（`data/emnlp_statistics.csv` の
+# `source` 列）。
 # :::
 
 # %%
@@ -84,12 +86,12 @@ book.show_text(
 
 # %% [markdown]
 # :::{lang} en
-# ## Acceptance rate: 22–25 %, for seven years
+# ## Acceptance rate: the talk's 22–25 %
 # The rate is computed here as accepted main-conference papers over reviewed submissions.
 # :::
 #
 # :::{lang} ja
-# ## 採択率：7 年間 22〜25 %
+# ## 採択率：講演の言う 22〜25 %
 # 採択率はここで，本会議の採択数を査読された投稿数で割って計算します。
 # :::
 
@@ -98,12 +100,15 @@ LOW, HIGH = verdicts.TALK_BAND
 band = conference.years_in_band(stats, LOW, HIGH)
 first, last = conference.longest_run(band.year, band.in_band)
 book.show_figure(lambda lang: conference.draw_acceptance(band, LOW, HIGH, (first, last), lang), "conference-acceptance")
+book.show_text(en=f"The longest run inside the band: {last - first + 1} consecutive years ({first}–{last}).",
+               ja=f"帯の中に続けて入った最長の期間：{first}〜{last} 年の {last - first + 1} 年連続。")
 
 # %% [markdown]
 # :::{lang} en
 # ## Long and short papers, and Findings
 # Short papers are accepted less often than long ones every year for which both counts are known,
-# and since 2020 a second tier, *Findings of EMNLP*, publishes papers that the main conference did not take.
+# and since 2020 a second tier, *Findings of EMNLP*, publishes some of the papers that the main conference
+# did not take.
 # :::
 #
 # :::{lang} ja
@@ -127,7 +132,7 @@ book.show_text(
 # %% [markdown]
 # :::{lang} en
 # ## Which tracks were popular?
-# No per-track submission counts for 2021 were published. Two sources name the popular tracks, and
+# No exact per-track submission counts for 2021 were found. Two sources name the popular tracks, and
 # they disagree: the program chairs' preface names NLP Applications, Machine Learning for NLP, Machine
 # Translation and Information Extraction ("around 300 submissions each"); the talk names machine
 # translation, information extraction, dialogue and question answering. A third, indirect witness
@@ -136,7 +141,7 @@ book.show_text(
 #
 # :::{lang} ja
 # ## 人気のトラックは？
-# 2021 年のトラック別投稿数は公開されていません。人気トラックを挙げている出典は二つあり，食い違って
+# 2021 年のトラック別の正確な投稿数は見つかっていません。人気トラックを挙げている出典は二つあり，食い違って
 # います：プログラム委員長の序文は NLP Applications，Machine Learning for NLP，機械翻訳，情報抽出を
 # 挙げ（「それぞれ約 300 件」），講演は機械翻訳・情報抽出・対話・質問応答を挙げています。三つ目の
 # 間接的な証拠はプログラムそのもの，すなわち各トラックに割り当てられた 90 分のオーラル枠の数です。

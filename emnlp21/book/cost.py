@@ -107,7 +107,8 @@ def pretraining_runs(profile: str = "full") -> list[Run]:
                             *_head("mlm", si["grammar_vocab"])))
 
     we = parameters("wei", {"profile": profile})
-    for s in we["seeds"]:
+    for s in we["seeds"]:  # the grammar setting and the controlled real-text corpus, one MLM each per seed
+        runs.append(Run("wei", f"grammar setting, seed {s}", _grammar(we, seed=s), *_head("mlm", we["grammar_vocab"])))
         runs.append(Run("wei", f"controlled corpus, seed {s}", _config(we, "wei-controlled", seed=s),
                         *_head("mlm", we["vocab_size"])))
 
@@ -149,7 +150,8 @@ def draw_cost_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
              "yamaguchi": ("Yamaguchi+", "Yamaguchi+"), "total": ("total (shared models once)", "合計（共有モデルは 1 回）")}
     shown = pd.DataFrame({
         tr(lang, "pre-training runs", "事前学習の回数"): table.runs,
-        tr(lang, "tokens (billions)", "トークン（億）"): (table.tokens / 1e9).round(2) if lang == "en" else (table.tokens / 1e8).round(1),
+        tr(lang, "tokens (billions)", "トークン（億）"):
+            (table.tokens / 1e9).round(2) if lang == "en" else (table.tokens / 1e8).round(1),
         tr(lang, "model FLOPs", "モデル FLOPs"): table.flops.map(lambda f: f"{f:.2e}"),
         tr(lang, f"H100 minutes at {table.attrs['mfu']:.0%} MFU", f"H100 での分数（MFU {table.attrs['mfu']:.0%}）"):
             (table.h100_hours * 60).round(1),

@@ -158,6 +158,12 @@ def share_inside(programme: pd.DataFrame, window: tuple[float, float] = TALK_WIN
     return float(sum(inside) / minutes(programme).sum())
 
 
+def outside(programme: pd.DataFrame, window: tuple[float, float] = TALK_WINDOW) -> pd.DataFrame:
+    """The events that start before ``window`` or end after it on the reader's clock."""
+    start, end = programme.start_reader.map(evening_hours), programme.end_reader.map(evening_hours)
+    return programme[(start < window[0]) | (end > window[1])]
+
+
 def length_deviation(programme: pd.DataFrame) -> float:
     """The largest deviation, in minutes, of an oral or virtual poster session from the talk's length."""
     m = minutes(programme)
@@ -172,14 +178,14 @@ def add_practice_claims(claims, *, programme: pd.DataFrame, window: tuple[float,
     # finding: the talk's summary of when the conference happened for Japan, tested on the programme
     claims.add(
         "practice.night_in_japan",
-        en="For participants in Japan, the events fell between 22:00 and 10:00.",
+        en="For participants in Japan, the events were concentrated between 22:00 and 10:00.",
         ja="日本からの参加者にとって，イベントは 22:00〜10:00 に集中した。",
         paper=("22:00–10:00 JST", "日本時間 22:00〜10:00"), source=("talk, slide on the schedule", "講演，日程のスライド"),
         ours=(f"{hhmm(first)}–{hhmm(last)} JST; {100 * share:.0f} % of programme time inside 22:00–10:00",
               f"日本時間 {hhmm(first)}〜{hhmm(last)}。予定時間の {100 * share:.0f} % が 22:00〜10:00 に入る"),
         estimate=Estimate.exact(100 * share),
         region=above(100 * NIGHT_SHARE, unit="%", unit_ja="%",
-                     source="share of the scheduled time inside 22:00–10:00 JST; the book's reading of \"fell between\": "
+                     source="share of the scheduled time inside 22:00–10:00 JST; the book's reading of \"concentrated\": "
                             "nine tenths of it",
                      source_ja="予定時間のうち日本時間 22:00〜10:00 に入る割合。本書の読み：「集中した」は 9 割以上"),
         kind="finding", numbers={"first": first, "last": last, "share": share},

@@ -14,8 +14,10 @@ book: venv system
 test: book
 	$(PY) -m pytest -q
 
-# A contributor's loop: the unit tests only (no book build, no slow or site tests), in temporary folders.
+# A contributor's loop: ruff's lint (pyproject.toml), then the unit tests only (no book build, no slow or
+# site tests), in temporary folders.
 check: venv
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q -m "not slow and not site"
 
 # The full profile on a CPU with its steps and sizes cut (emnlp21/book/params.py), into _build/dryrun/:

@@ -6,7 +6,10 @@ language stream read the task text (emotion WA, sentiment Acc2), from each text 
 Each protocol is ``;``-separated overrides of the chapter's fine-tuning (epochs, lr, text_lr), protocols
 ``|``-separated; one JSON line per (text start, protocol). T=threads (default 1). Nothing is cached.
 """
-import os, sys, time, json
+import os
+import sys
+import time
+import json
 from dataclasses import replace
 import torch
 torch.set_num_threads(int(os.environ.get("T", "1")))
@@ -21,7 +24,9 @@ dcfg = data.DataConfig(seed=P.seed, speakers=P.speakers, heldout_speakers=P.held
                        pretrain_utterances=P.pretrain_utterances, emotion_utterances=P.emotion_utterances,
                        emotion_folds=P.emotion_folds, sentiment_utterances=P.sentiment_utterances, jitter=P.jitter,
                        min_text_confidence=P.min_text_confidence)
-t0 = time.perf_counter(); raw = data.build_sets(polarity, dcfg); print("sets", round(time.perf_counter()-t0), flush=True)
+t0 = time.perf_counter()
+raw = data.build_sets(polarity, dcfg)
+print("sets", round(time.perf_counter() - t0), flush=True)
 sets, normaliser = data.normalise_sets(raw, P.normalise)
 probes = probe.probe_table({"dataset": sets})
 print(probes, flush=True)
@@ -43,4 +48,5 @@ for name in names:
         emo = tasks.run_emotion(model, sets["emotion"], tm.tokenizer, ft, audio, folds=P.cv_folds)
         sen = tasks.run_sentiment(train.build(tcfg, tm, 0), sets["sentiment"], tm.tokenizer, ft, audio)
         print(json.dumps({"text": name, **pr, "WA": round(emo["WA"], 3), "Acc2": round(sen["Acc2"], 3),
-                          "Corr": round(sen["Corr"], 3), "collapsed": sen["collapsed"], "s": round(time.perf_counter()-t0)}), flush=True)
+                          "Corr": round(sen["Corr"], 3), "collapsed": sen["collapsed"],
+                          "s": round(time.perf_counter() - t0)}), flush=True)

@@ -119,7 +119,8 @@ def main() -> None:
     table = pd.DataFrame(columns).sort_index()
     moved = flips(table)
     text = (table.fillna("—").to_markdown() + "\n\n" + "\n".join(timing) + "\n\n"
-            + (f"Flips between holds and fails: {', '.join(moved)}\n" if moved else "No verdict flips between holds and fails.\n"))
+            + (f"Flips between holds and fails: {', '.join(moved)}\n" if moved
+               else "No verdict flips between holds and fails.\n"))
     (base / "verdicts.md").write_text(text, encoding="utf-8")
     print(text)
     sys.exit(1 if moved else 0)

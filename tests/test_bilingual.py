@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 from emnlp21.book.claims import Claim
 from emnlp21.book.site import write_root_index
 from emnlp21.book.sphinxext.jasearch import index_terms, query_terms
 from emnlp21.book.sphinxext.langfilter import LangBlockError, filter_markdown, filter_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PAGE = """\
 # shared

@@ -643,7 +643,10 @@ def test_cropped_windows_keep_their_frames_and_positions(tmp_path, monkeypatch):
     model = train.build(replace(base, modality="audio", cross_attention=False), tok, seed=0).eval()
     stream, start = model.audio, b["frame_start"][:1]
     whole = torch.from_numpy(train.stack_frames(ds.features[0], audio.frame_stack)[:audio.max_steps])[None]
-    embed = lambda x, pos: stream.norm(stream.proj(x) + stream.pos(pos))
+
+    def embed(x, pos):
+        return stream.norm(stream.proj(x) + stream.pos(pos))
+
     s = int(start)
     torch.testing.assert_close(embed(b["frames"][:1], torch.arange(6) + s),
                                embed(whole, torch.arange(whole.shape[1]))[:, s:s + 6])

@@ -55,7 +55,8 @@ def test_the_twin_check_finds_a_missing_twin_an_empty_one_and_different_headings
     assert any("empty" in p for p in twin_problems(":::{lang} en\nA.\n:::\n:::{lang} ja\n\n:::\n"))
     assert any("headings" in p for p in twin_problems(":::{lang} en\n## A\nA.\n:::\n:::{lang} ja\nA。\n:::\n"))
     # a {lang} example inside a literal code block is not a block; a nested directive is read through
-    literal = "```\n:::{lang} en\nexample\n:::\n```\n" + "::::{lang} en\n:::{note}\nN.\n:::\n::::\n::::{lang} ja\n:::{note}\n注。\n:::\n::::\n"
+    literal = ("```\n:::{lang} en\nexample\n:::\n```\n"
+               "::::{lang} en\n:::{note}\nN.\n:::\n::::\n::::{lang} ja\n:::{note}\n注。\n:::\n::::\n")
     assert twin_problems(literal) == [] and len(lang_blocks(literal)) == 2
 
 

@@ -25,7 +25,8 @@ def test_rule_cuts_steps_checkpoints_sizes_and_seeds_but_keeps_shapes_and_lists(
     assert (sm.layers, sm.hidden, sm.heads, sm.seq_len, sm.vocab_size) == (6, 512, 8, 128, 16000)
     assert si.variants == ["MN", "M4", "M3", "M2", "M1", "MNP", "MUG", "MRI"] and sm.finetune_seeds == [0, 1]  # of 5
     assert (full["wei"].seeds, full["ctal"].recon_seeds) == ([0, 1], [0, 1])  # of 3
-    assert (sm.max_words, sm.n_train, sm.finetune_max_epochs) == (30_000, 20, 1)  # words max(floor, 20M / 1000); items max(16, 20,000 / 1000)
+    # words: max(floor, 20M / 1000); items: max(16, 20,000 / 1000)
+    assert (sm.max_words, sm.n_train, sm.finetune_max_epochs) == (30_000, 20, 1)
     assert we.corpus_words == params.SIZE_FLOORS["corpus_words"]  # None ("all") becomes the floor
     assert full["kobayashi"].model == "bert-base-uncased" and full["kobayashi"].fallback_model == "all-MiniLM-L6-v2"
     assert full["ctal"].max_steps == 512  # frames per utterance: a shape, not a training step

@@ -187,3 +187,13 @@ def test_notebook_cells_stay_short(path):
     long = {i: n for i, c in enumerate(jupytext.read(path).cells) if c.cell_type == "code"
             and (n := sum(1 for line in c.source.splitlines() if line.strip())) > 40}
     assert not long, f"{path.name}: code cells (index: non-blank lines) {long}"
+
+
+def test_the_code_passes_ruffs_lint():
+    """`make check` runs it first; here so that CI's `make test` enforces it too (pyproject.toml's rules)."""
+    import subprocess
+    import sys
+
+    ruff = Path(sys.executable).with_name("ruff")
+    out = subprocess.run([str(ruff), "check", "--output-format", "concise", "."], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-1000:]

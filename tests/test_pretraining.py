@@ -248,10 +248,13 @@ def test_the_order_task_cannot_be_read_off_positions_and_a_planted_cue_is_caught
 def test_tasks_have_fixed_disjoint_splits():
     tasks = pt.build_tasks(n_train=300, n_eval=100, seed=0)
     again = pt.build_tasks(n_train=300, n_eval=100, seed=0)
+
+    def key(df):
+        return set(df["text"] + df.get("text_b", ""))
+
     for name, task in tasks.items():
         assert task.fingerprint == again[name].fingerprint
         assert task.sizes() == {"train": 300, "dev": 100, "test": 100}
-        key = (lambda df: set(df["text"] + df.get("text_b", "")))
         assert not key(task.train) & key(task.test)
     assert pt.build_tasks(["sentiment"], n_train=300, n_eval=100, seed=1)["sentiment"].fingerprint != \
         tasks["sentiment"].fingerprint

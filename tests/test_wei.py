@@ -366,7 +366,8 @@ def test_frequency_slopes_recover_a_known_effect():
     assert fit.loc["nonce", "b_target"] == pytest.approx(-0.05, abs=0.02)
     assert fit.loc["nonce", "b_competitor"] == pytest.approx(0.05, abs=0.02)
     est, per = verdicts.slope_estimate(items, "target")
-    assert est.value == pytest.approx(100 * fit["b_target"].mean()) and per["nonce"] == pytest.approx(100 * fit.loc["nonce", "b_target"])
+    assert est.value == pytest.approx(100 * fit["b_target"].mean())
+    assert per["nonce"] == pytest.approx(100 * fit.loc["nonce", "b_target"])
     assert est.low < -5 < est.high and est.resamples == 10_000 and est.items == 32  # clusters: the verbs
 
 
@@ -374,7 +375,8 @@ def test_the_weighted_fit_of_every_replicate_is_least_squares_on_the_drawn_units
     rng = np.random.default_rng(1)
     X = np.column_stack([np.ones(12), rng.normal(size=12), rng.normal(size=12)])
     verb, Y = np.repeat(np.arange(6), 2), rng.normal(size=(3, 12))
-    wv, ws = rng.multinomial(6, np.full(6, 1 / 6), size=5).astype(float), rng.multinomial(3, np.full(3, 1 / 3), size=5).astype(float)
+    wv = rng.multinomial(6, np.full(6, 1 / 6), size=5).astype(float)
+    ws = rng.multinomial(3, np.full(3, 1 / 3), size=5).astype(float)
     got = verdicts.weighted_fit(X, verb, Y, wv, ws)
     for b in range(5):
         reps = [(s, u) for s in range(3) for u in range(12) for _ in range(int(ws[b, s] * wv[b, verb[u]]))]

@@ -3,9 +3,6 @@ cell's set-up; the core's paths, devices and seeds, progress and evidence, re-ex
 
 import warnings
 
-# Libraries import tqdm.auto, which warns in a kernel without ipywidgets; our bars are text (book.progress).
-warnings.filterwarnings("ignore", message="IProgress not found")
-
 from ..core import evidence
 from ..core.evidence import Control
 from ..core.lang import LANGS, tr
@@ -16,6 +13,9 @@ from .chapter import setup
 from .claims import Claims, load_all
 from .display import show_figure, show_table, show_text, use_theme
 from .params import ParameterError, Parameters, load_profile, parameters
+
+# Libraries use tqdm.auto, which warns in a kernel without ipywidgets; our bars are text (book.progress).
+warnings.filterwarnings("ignore", message="IProgress not found")
 
 __all__ = [
     "evidence", "Claims", "load_all", "Control", "LANGS", "show_figure", "show_table", "show_text", "tr", "use_theme",

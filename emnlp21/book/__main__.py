@@ -1,4 +1,5 @@
-"""The book's driver: ``python -m emnlp21.book {execute,build,all} [--profile NAME] [--force] [--only SECTION] [--jobs N] [--dry-run]``."""
+"""The book's driver:
+``python -m emnlp21.book {execute,build,all} [--profile NAME] [--force] [--only SECTION] [--jobs N] [--dry-run]``."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ PAPER = paper.RESULTS  # Li+ 2021, Tables 1-3 (emnlp21/ctal/paper.py)
 def loss_curves(logs: dict[str, pd.DataFrame], lang: str):
     """Masked acoustic modelling L1 per step, and the MLM cross-entropy beside it where a language stream
     learned (a frozen one has no MLM curve, and no empty panel)."""
-    names = {"ctal": tr(lang, "CTAL (bidirectional)", "CTAL（双方向）"), "causal": tr(lang, "causal audio stream", "因果マスク付き"),
+    names = {"ctal": tr(lang, "CTAL (bidirectional)", "CTAL（双方向）"),
+             "causal": tr(lang, "causal audio stream", "因果マスク付き"),
              "audio": tr(lang, "audio only (MAM)", "音声のみ（MAM）")}
     with_mlm = any("mlm" in log for log in logs.values())
     fig, axes = plt.subplots(1, 2 if with_mlm else 1, figsize=(9 if with_mlm else 5, 3.2), squeeze=False)
@@ -142,7 +143,8 @@ def prosody_table(lang: str) -> pd.DataFrame:
         p = AROUSAL_PROSODY[ar]
         intensity = next(k for k, v in INTENSITY_AROUSAL.items() if v == ar)
         rows[tr(lang, emo, emo_ja[emo])] = {
-            tr(lang, "text polarity", "テキストの極性"): tr(lang, *(("positive", "肯定") if EMOTION_POLARITY[emo] else ("negative", "否定"))),
+            tr(lang, "text polarity", "テキストの極性"):
+                tr(lang, *(("positive", "肯定") if EMOTION_POLARITY[emo] else ("negative", "否定"))),
             tr(lang, "arousal (voice)", "覚醒度（声）"): tr(lang, *AROUSAL_NAMES[ar]),
             tr(lang, "sentiment intensity with this voice", "この声の感情極性の強さ"): intensity,
             tr(lang, "pitch ×", "ピッチ ×"): p.pitch, tr(lang, "rate ×", "話速 ×"): p.rate,

@@ -4,8 +4,9 @@ Emotion: 4-way cross-entropy, WA (accuracy) and UA (mean per-class recall), cros
 speaker groups. Sentiment: L1 regression of a score in [-3, 3]; as the released ``m2p_finetune.py``
 measures it, Acc2 and weighted F1 on the sign over the non-zero labels only, MAE and Pearson r over
 all. When the regression collapses to (nearly) one value, a second head is trained on the sign with
-cross-entropy and reported beside it as ``Acc2_sign``/``F1_sign``, never in place of it. Speaker verification: a speaker classifier on seen speakers; the held-out speakers'
-h_fuse embeddings are compared by cosine similarity, and the EER is read off the full ROC (every
+cross-entropy and reported beside it as ``Acc2_sign``/``F1_sign``, never in place of it. Speaker
+verification: a speaker classifier on seen speakers; the held-out speakers' h_fuse embeddings are
+compared by cosine similarity, and the EER is read off the full ROC (every
 threshold: :func:`weighted_eer`, which also gives it under bootstrap weights of the pairs).
 
 :func:`evaluate` runs one (variant, task, seed) and caches its metrics, with the run's test outcomes

@@ -414,7 +414,8 @@ def add_claims(claims, est: Mapping[str, Estimate], recon: Mapping[str, Estimate
                   "低い（推定値は三つの差の最大）。",
                paper=(f"EER {paper.RESULTS.loc['CTAL-base', 'EER']:.4f} vs RawNet {paper.RESULTS.loc['RawNet', 'EER']:.4f}, "
                       f"GE2E {paper.RESULTS.loc['GE2E', 'EER']:.4f}",
-                      f"CTAL の EER {paper.RESULTS.loc['CTAL-base', 'EER']:.4f}，RawNet {paper.RESULTS.loc['RawNet', 'EER']:.4f}，"
+                      f"CTAL の EER {paper.RESULTS.loc['CTAL-base', 'EER']:.4f}，"
+                      f"RawNet {paper.RESULTS.loc['RawNet', 'EER']:.4f}，"
                       f"GE2E {paper.RESULTS.loc['GE2E', 'EER']:.4f}"),
                source=("Li+ 2021, Table 3", "Li+ 2021 表 3"),
                ours=(f"CTAL {pre_['EER']:.3f}; " + ", ".join(f"{_label(v, 'en')} {ours.loc[v, 'EER']:.3f}" for v in rivals),
@@ -439,7 +440,8 @@ def add_claims(claims, est: Mapping[str, Estimate], recon: Mapping[str, Estimate
                   f"below 1, over {k} pre-training seed{'s' if k != 1 else ''}). The paper's text removes the mask; "
                   f"its released code keeps it: a check of that choice, not a result the paper reports.",
                ja=f"双方向の音声ストリームは因果マスク付きよりマスクしたフレームをよく復元する（L1 の比が 1 未満，事前学習"
-                  f"シード {k} 個）。論文本文はマスクを外し，公開コードは掛けたまま：論文の報告する結果ではなく，その選択の確認。",
+                  f"シード {k} 個）。論文本文はマスクを外し，公開コードは掛けたまま："
+                  "論文の報告する結果ではなく，その選択の確認。",
                paper=("the paper's text: no causal mask (its released code applies one)",
                       "論文本文では因果マスクなし（公開コードでは因果マスクを掛けている）"),
                source=("Li+ 2021, Sec. 3.1.2; talk slide 21", "Li+ 2021 §3.1.2，講演スライド 21"),

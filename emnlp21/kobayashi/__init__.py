@@ -13,7 +13,8 @@ from .run import (MixingRatios, bootstrap_means, cached_mixing_ratios, mixing_ra
 
 __all__ = [
     "MIN_RHO", "MIX_LESS", "MIX_MORE", "RhoEstimate", "bootstrap_rho", "bootstrap_spearman", "frequency_ranks",
-    "layer_mean_ratios", "rank_correlations", "token_table", "weighted_spearman", "weighted_spearman_many", "PAPER_RATE", "apply_mask", "mask_plan",
+    "layer_mean_ratios", "rank_correlations", "token_table", "weighted_spearman", "weighted_spearman_many",
+    "PAPER_RATE", "apply_mask", "mask_plan",
     "LAYER_MEASURES", "MEASURES", "PAPER_MEASURES", "WITHOUT_FFN", "batch_ratios", "block_sum_error", "decompose",
     "norm_maps", "packed_ratios", "DEFAULT_MODEL", "LoadedModel", "UnsupportedModelError", "from_pretrained",
     "load_model", "packaged_model_dir", "MixingRatios", "bootstrap_means", "cached_mixing_ratios", "mixing_ratios",

@@ -38,7 +38,9 @@ from .tokenizer import train_tokenizer
 from .train import load_checkpoint, load_pretrained, pretrain
 
 __all__ = [
-    "LIBRARY_VERSION", "Pretrained", "PretrainConfig", "text_fingerprint", "pack_sequences", "tokenize_corpus", "reference_scores", "reference_items", "heldout_report", "mask_logits", "score_forms", "whole_word_ids", "protocol_steps",
+    "LIBRARY_VERSION", "Pretrained", "PretrainConfig", "text_fingerprint", "pack_sequences", "tokenize_corpus",
+    "reference_scores", "reference_items", "heldout_report", "mask_logits", "score_forms", "whole_word_ids",
+    "protocol_steps",
     "FinetuneConfig", "finetune", "finetune_suite", "item_results", "summarise", "PretrainingModel", "build_encoder",
     "flops_per_step", "MLM", "Objective", "TokenBatch", "get_objective", "objective_names",
     "register_objective", "Task", "build_tasks", "locally_shuffle", "swap_two_words",

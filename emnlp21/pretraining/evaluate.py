@@ -116,8 +116,8 @@ def mask_logits(pretrained, masked: Sequence[str], candidate_ids: Sequence[int],
     cand = torch.as_tensor(list(candidate_ids), dtype=torch.long, device=device)
     out = []
     for i in range(0, len(masked), batch_size):
-        enc = tok(list(masked[i:i + batch_size]), padding=True, truncation=True, max_length=model.encoder.config.max_position_embeddings,
-                  return_tensors="pt").to(device)
+        enc = tok(list(masked[i:i + batch_size]), padding=True, truncation=True,
+                  max_length=model.encoder.config.max_position_embeddings, return_tensors="pt").to(device)
         where = enc["input_ids"] == tok.mask_token_id
         n_masks = where.sum(dim=1)
         if not torch.all(n_masks == 1):

@@ -286,7 +286,8 @@ def add_claims(claims, scores: pd.DataFrame, paper: pd.DataFrame, *, order_free:
                       f"|MN − M1| が {PAWS_GAP_POINTS:g} ポイント以内{ja_tail}。",
                    paper=(f"PAWS: MN {p_mn:.1f}, M1 {p_m1:.1f} (MN − M1 = {p_mn - p_m1:.1f} points)",
                           f"PAWS：MN {p_mn:.1f}，M1 {p_m1:.1f}（MN − M1 = {p_mn - p_m1:.1f} ポイント）"),
-                   source=SRC, ours=(f"{sens_txt}: MN − M1 = {gap_sens:.1f} points", f"{sens_txt}：MN − M1 = {gap_sens:.1f} ポイント"),
+                   source=SRC, ours=(f"{sens_txt}: MN − M1 = {gap_sens:.1f} points",
+                                     f"{sens_txt}：MN − M1 = {gap_sens:.1f} ポイント"),
                    estimate=e, region=within(PAWS_GAP_POINTS, source=PAWS_GAP_SOURCE[0], source_ja=PAWS_GAP_SOURCE[1],
                                              **POINTS),
                    controls=controls["sensitive"], procedure=True, numbers={"gap_order": gap_sens})
@@ -319,8 +320,10 @@ def add_real_text_claims(claims, scores: pd.DataFrame, shuffled: pd.DataFrame, p
         claims.add("sinha.mn-prefers-natural-order", kind="check",
                    en="MN scores held-out sentences higher as written than with their words shuffled "
                       "(pseudo-log-likelihood) in more than half of them.",
-                   ja="MN は取り分けた文の半数より多くで，語をシャッフルした文より書かれたままの文を高く評価する（疑似対数尤度）。",
-                   paper=("a model trained on natural text prefers natural order", "自然なテキストで学んだモデルは自然な語順を好む"),
+                   ja="MN は取り分けた文の半数より多くで，語をシャッフルした文より書かれたままの文を"
+                      "高く評価する（疑似対数尤度）。",
+                   paper=("a model trained on natural text prefers natural order",
+                          "自然なテキストで学んだモデルは自然な語順を好む"),
                    source=("this book's control (Salazar+ 2020's PLL)", "本書の対照（Salazar+ 2020 の PLL）"),
                    ours=(f"{share:.0f} % of {n} sentences", f"{n} 文中 {share:.0f} %"),
                    estimate=e, region=above(50, unit="%", source="chance: half the sentences",
@@ -349,7 +352,8 @@ def add_real_text_claims(claims, scores: pd.DataFrame, shuffled: pd.DataFrame, p
         claims.add("sinha.mnp-chance-on-order-task", kind="construction",  # both classes share their bags of words
                    en=f"Without positions (MNP) the model is at chance on {t}, whose classes share their bags of words.",
                    ja=f"位置埋め込みのないモデル（MNP）は，クラス間で単語の袋が共通の {t} でチャンスレベルになる。",
-                   paper=(f"PAWS: MNP {paper.loc['MNP', 'PAWS']:.1f}, MRI {paper.loc['MRI', 'PAWS']:.1f} (near the majority class)",
+                   paper=(f"PAWS: MNP {paper.loc['MNP', 'PAWS']:.1f}, MRI {paper.loc['MRI', 'PAWS']:.1f} "
+                          "(near the majority class)",
                           f"PAWS：MNP {paper.loc['MNP', 'PAWS']:.1f}，MRI {paper.loc['MRI', 'PAWS']:.1f}（多数派クラス付近）"),
                    source=("Sinha+ 2021, Table 1", "Sinha+ 2021，表 1"),
                    ours=(f"MNP {e.value:.1f} % on {n_items} test items", f"評価 {n_items} 件で MNP {e.value:.1f} %"),
@@ -425,7 +429,8 @@ def add_agreement_claims(claims, items: pd.DataFrame, *, steps: int, short_steps
     claims.add("sinha.grammar.mn-learns-agreement", kind="check",
                en=f"MN, pre-trained on the grammar for {steps} steps, prefers the agreeing verb form above chance "
                   "across an attractor (zero-shot).",
-               ja=f"文法で {steps} ステップ事前学習した MN は，誘引名詞をはさんでも一致する動詞の形をチャンスより多く選ぶ（ゼロショット）。",
+               ja=f"文法で {steps} ステップ事前学習した MN は，誘引名詞をはさんでも一致する動詞の形を"
+                  "チャンスより多く選ぶ（ゼロショット）。",
                paper=paper, source=source,
                ours=(f"MN after {steps} steps: {e_mn.value:.1f} % with an attractor, {none_acc['MN']:.1f} % "
                      f"without (chance 50 %{short})",

@@ -22,8 +22,9 @@ STIMULI_VERSION = 2  # bump when mining changes: cached stimuli are then rebuilt
 
 
 def mined_stimuli(heldout: Sequence[str], *, max_sentences: int, max_words: int = 40):
-    """Frames, nouns and verb lemmas (see :func:`.stimuli.mine`) of the first ``max_sentences`` held-out sentences of at most ``max_words``
-    words, parsed once and cached by a hash of the text and the parser's version."""
+    """Frames, nouns and verb lemmas (see :func:`.stimuli.mine`) of the first ``max_sentences`` held-out
+    sentences of at most ``max_words`` words, parsed once and cached by a hash of the text and the parser's
+    version."""
     import spacy
 
     picked = [s for s in heldout if count_words(s) <= max_words][:max_sentences]
@@ -104,7 +105,8 @@ def evaluate(pretrained, stimuli: Stimuli, counts: WordCounts, *, device="cpu", 
     items = pd.concat([natural[cols], nonce[cols]], ignore_index=True)
     items = add_baselines(add_training_counts(items, counts))
     items["seed"] = seed
-    items["verb"] = np.where(items["number"] == "sg", items["correct"], items["wrong"])  # the verdicts' cluster: its singular form
+    # the verdicts' cluster: the verb's singular form
+    items["verb"] = np.where(items["number"] == "sg", items["correct"], items["wrong"])
     return items
 
 

@@ -39,8 +39,10 @@ def draw_frequency(items: pd.DataFrame, lang: str, title: tuple[str, str]):
     grid["log_target"] = np.log2(grid["target"] + 1.0)
     grid["log_ratio"] = np.log10((grid["target"] + 1.0) / (grid["competitor"] + 1.0))
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
-    for ax, key, xlabel in ((axes[0], "log_target", tr(lang, "log2(count of the target form + 1)", "log2(目標形の回数 + 1)")),
-                            (axes[1], "log_ratio", tr(lang, "log10((target + 1) / (competitor + 1))", "log10((目標形 + 1) / (競合形 + 1))"))):
+    for ax, key, xlabel in ((axes[0], "log_target",
+                             tr(lang, "log2(count of the target form + 1)", "log2(目標形の回数 + 1)")),
+                            (axes[1], "log_ratio",
+                             tr(lang, "log10((target + 1) / (competitor + 1))", "log10((目標形 + 1) / (競合形 + 1))"))):
         for (cond, colour) in (("natural", "C0"), ("nonce", "C1")):
             d = _mean_by(grid[grid.condition == cond], key, "error")
             ax.plot(d[key], d["error"], marker="o", color=colour, label=tr(lang, f"MLM, {cond}", f"MLM，{COND[cond][1]}"))
@@ -48,7 +50,8 @@ def draw_frequency(items: pd.DataFrame, lang: str, title: tuple[str, str]):
         ax.plot(v.index, v.to_numpy(), ls="--", color="grey", label="argmax P(V)")
         ax.set_xlabel(xlabel)
     axes[1].scatter([np.log10(paper.CAUSE_ERROR_POINT["ratio"])], [paper.CAUSE_ERROR_POINT["nonce_error"]], marker="*",
-                    s=120, color="black", zorder=5, label=tr(lang, "paper: nonce, ratio 16 (§5.4)", "論文：nonce 文，比 16（§5.4）"))
+                    s=120, color="black", zorder=5,
+                    label=tr(lang, "paper: nonce, ratio 16 (§5.4)", "論文：nonce 文，比 16（§5.4）"))
     axes[0].set_ylabel(tr(lang, "error (%)", "誤り率（%）"))
     axes[0].set_title(tr(lang, "Reduce Error (paper: falls with frequency)", "Reduce Error（論文：頻度とともに減る）"))
     axes[1].set_title(tr(lang, "Cause Error (paper: falls with the ratio)", "Cause Error（論文：比とともに減る）"))
@@ -64,4 +67,5 @@ def grid_table(items: pd.DataFrame, lang: str) -> pd.DataFrame:
     grid = items.dropna(subset=["target", "competitor"])
     t = grid.pivot_table(index="target", columns="competitor", values="error", aggfunc="mean") * 100
     t.index, t.columns = t.index.astype(int), t.columns.astype(int)
-    return t.round(1).rename_axis(index=tr(lang, "target count", "目標形の回数"), columns=tr(lang, "competitor count", "競合形の回数"))
+    return t.round(1).rename_axis(index=tr(lang, "target count", "目標形の回数"),
+                                  columns=tr(lang, "competitor count", "競合形の回数"))

@@ -49,7 +49,8 @@ REGIONS = {
                           source_ja="論文の向き：両条件とも未出が既出より高い（表 2）"),
     "unseen_beat_item_learner": above(0, **_POINTS, source="the paper's direction: argmax P(SV) 50.0 % above BERT's "
                                       "8.8 and 17.6 % on unseen pairs (Table 2)",
-                                      source_ja="論文の向き：未出ペアで argmax P(SV) 50.0 % が BERT の 8.8 %，17.6 % を上回る（表 2）"),
+                                      source_ja="論文の向き：未出ペアで argmax P(SV) 50.0 % が "
+                                                "BERT の 8.8 %，17.6 % を上回る（表 2）"),
     "reduce_error": below(0, **_SLOPE, source="the paper's direction: error falls with the form's frequency (§5.3, Fig. 1)",
                           source_ja="論文の向き：形の頻度とともに誤りが減る（§5.3，図 1）"),
     "cause_error": above(0, **_SLOPE, source="the paper's direction: error rises with the competitor's frequency "

@@ -125,7 +125,8 @@ def add_downstream_claims(claims, scores: pd.DataFrame, objectives: Sequence[str
         f"{prefix}.all-beat-no-pretraining", kind="finding", procedure=True,
         en=f"Every pre-training objective beats the randomly initialised encoder on the fine-tuning average "
            f"(the least of the differences is above 0){en_tail}.",
-        ja=f"どの事前学習目的関数も，fine-tuning 平均でランダム初期化のエンコーダを上回る（差の最小値が 0 より大きい）{ja_tail}。",
+        ja=f"どの事前学習目的関数も，fine-tuning 平均でランダム初期化のエンコーダを上回る"
+           f"（差の最小値が 0 より大きい）{ja_tail}。",
         paper=NO_PRETRAINING_PAPER, source=PAPER_SOURCE,
         ours=(", ".join(f"{label(n)} {avg[n] - floor:+.1f}" for n in objectives) + f" over {floor:.1f}",
               f"{floor:.1f} に対し " + "，".join(f"{label(n)} {avg[n] - floor:+.1f}" for n in objectives)),
@@ -184,7 +185,8 @@ def add_cost_claims(claims, flops: Mapping[str, float], steps_ms: Mapping[str, S
         "yamaguchi.light-heads-fewer-flops", kind="construction",  # a head of a few outputs against a vocabulary softmax
         en="Every light objective costs fewer FLOPs per training step than MLM.",
         ja="軽い目的関数はどれも，学習 1 ステップの FLOPs が MLM より少ない。",
-        paper=("small heads instead of a vocabulary-sized softmax (§3)", "語彙サイズのソフトマックスの代わりに小さなヘッド（§3）"),
+        paper=("small heads instead of a vocabulary-sized softmax (§3)",
+               "語彙サイズのソフトマックスの代わりに小さなヘッド（§3）"),
         source=PAPER_SOURCE,
         ours=(", ".join(f"{label(n)} {r:.2f}×" for n, r in ratios.items()) + " of MLM",
               "MLM の " + "，".join(f"{label(n)} {r:.2f} 倍" for n, r in ratios.items())),

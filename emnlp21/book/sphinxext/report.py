@@ -31,9 +31,11 @@ HEADERS = {
 }
 WIDTHS = (18, 10, 10, 18, 22, 14)
 WORDS = {
-    "en": {"ok": "✓ executed", "missing": "not executed", "dry": "dry run", "real": "not a dry run", "modified": " (+ local changes)",
+    "en": {"ok": "✓ executed", "missing": "not executed", "dry": "dry run", "real": "not a dry run",
+           "modified": " (+ local changes)",
            "none": "—", "no_seeds": "no seed parameter (no random draws)", "seconds": "{:.0f} s"},
-    "ja": {"ok": "✓ 実行済み", "missing": "未実行", "dry": "ドライラン", "real": "本実行（ドライランではない）", "modified": "（手元の変更あり）",
+    "ja": {"ok": "✓ 実行済み", "missing": "未実行", "dry": "ドライラン", "real": "本実行（ドライランではない）",
+           "modified": "（手元の変更あり）",
            "none": "—", "no_seeds": "シードのパラメータなし（乱数を使わない）", "seconds": "{:.0f} 秒"},
 }
 VERSIONED = ("python", "torch", "transformers", "numpy")

@@ -36,7 +36,8 @@ WORDS = {
                     "reads back what did not change and trains what did. The README gives cold and warm "
                     "times of the whole book on 2 cores.",
            "heads": ("parameter", "quick", "full", "meaning"), "same": "= quick"},
-    "ja": {"summary": "この章を再実行する", "ran": "このページはプロファイル {profile} で {machine} 上で実行し，{seconds:.0f} 秒かかりました。",
+    "ja": {"summary": "この章を再実行する",
+           "ran": "このページはプロファイル {profile} で {machine} 上で実行し，{seconds:.0f} 秒かかりました。",
            "not_run": "このページはまだ実行されていません。",
            "commands": "本書の実行器で再実行できます（パラメータが同じならキャッシュから数秒で戻ります）。"
                        "papermill なら別のプロファイルや一つのパラメータを変えて実行できます：",

@@ -415,8 +415,8 @@ book.show_text(en=f"This notebook ran in {elapsed:.0f} s (profile `{P.profile}`,
 #   frequency. Each finding therefore needs the MLM's error below argmax P(V)'s, and the chapter prints the grid's
 #   diagonal, where equal counts leave frequency no say.
 # - On real text, held-out sentences that fit the model's {param}`wei.seq_len`-token rows leave only a handful of
-#   attractor items on frequent verbs, and the MLM does not pass the agreement control; its findings are
-#   inconclusive and its Table 2 is shown for comparison only.
+#   attractor items on frequent verbs, so the agreement control rests on few items and its interval is wide;
+#   while it does not pass, the real-text findings are inconclusive and their Table 2 is for comparison only.
 # :::
 # ::::
 #
@@ -451,6 +451,7 @@ book.show_text(en=f"This notebook ran in {elapsed:.0f} s (profile `{P.profile}`,
 #   しれません。そこで各知見に MLM の誤り率が argmax P(V) より低いことを求め，回数が等しく頻度では決まらない格子の
 #   対角線を示します。
 # - 実テキストでは，モデルの {param}`wei.seq_len` トークンの行に収まる取り分け文に，高頻度動詞で誘引名詞のある項目が
-#   わずかしかなく，MLM は一致の対照を通りません。そのため結果は判定不能とし，表 2 は比較のために示すだけです。
+#   わずかしかないので，一致の対照は少ない項目に基づき，区間は広くなります。対照を通らないあいだは実テキストの
+#   結果は判定不能で，表 2 は比較のために示すだけです。
 # :::
 # ::::

@@ -50,6 +50,7 @@ def _run(tmp: Path, name: str, nproc: int) -> tuple[Path, list[dict]]:
     return cache, [json.loads(p.read_text()) for p in sorted(results.glob("rank*.json"))]
 
 
+@pytest.mark.slow
 def test_two_processes_train_the_one_process_model(tmp_path):
     _, (single,) = _run(tmp_path, "one", 1)
     cache2, ranks = _run(tmp_path, "two", 2)

@@ -80,6 +80,7 @@ def _diff(a: list[float], b: list[float]) -> float:
     return max(abs(x - y) for x, y in zip(a, b))
 
 
+@pytest.mark.slow
 def test_compiled_model_gives_the_eager_loss(setup):
     if not (shutil.which("gcc") or shutil.which("cc")):
         pytest.skip("torch.compile on a CPU (inductor) needs a C compiler; none (gcc/cc) on PATH")

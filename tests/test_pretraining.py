@@ -67,6 +67,7 @@ def test_wordpiece_vocabulary_hand_checked():
     assert pt.tokenizer.learn_wordpiece_vocabulary(counts, 99, min_frequency=6)[-2:] == ["##ug", "hug"]
 
 
+@pytest.mark.slow
 def test_wordpiece_vocabulary_is_the_same_in_every_process(sentences, tmp_path):
     import json
     import os

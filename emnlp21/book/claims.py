@@ -10,8 +10,8 @@ from typing import Any
 
 from ..core.cache import write_atomic
 from ..core.evidence import KINDS, Control, Estimate, Region, decide
-from .params import is_dry_run
 from ..core.paths import claims_dir
+from .params import is_dry_run
 
 Text = str | tuple[str, str]  # one string for both languages, or (English, Japanese)
 

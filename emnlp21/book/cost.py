@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import yamaguchi  # noqa: F401  (registers Yamaguchi+'s objectives, whose heads are costed here)
-from . import params
 from ..core.lang import tr
 from ..pretraining.benchmark import H100_BF16_PEAK
 from ..pretraining.config import PROFILE_FIELDS, PretrainConfig
 from ..pretraining.modeling import flops_per_step
 from ..pretraining.objectives import get_objective
+from . import params
 
 MFU = 0.40  # the share of the H100's dense bf16 peak a well-tuned BERT-size run reaches (the issue's target)
 

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 from ..core.lang import LANGS, tr
 from ..core.paths import figures_dir
 
+
 def use_theme() -> None:
     """A chapter's plotting set-up (its first cell): the Agg backend, seaborn's theme, then the bundled
     Japanese font (set_theme resets the font family). Figures are shown as PNG bytes in their language

@@ -32,9 +32,9 @@ import yaml
 
 from ..core.cache import write_atomic
 from ..core.dependencies import library_files
-from .params import DRY_RUN_ENV, ParameterError, execution, is_dry_run, load_profile
 from ..core.paths import build_dir, cache_dir, claims_dir, project_root
 from ..core.runtime import machine_description
+from .params import DRY_RUN_ENV, ParameterError, execution, is_dry_run, load_profile
 
 CHAPTERS = "book/chapters"
 DRY_RUN_DIR = "dryrun"  # under _build/ (notebooks, claims, figures) and the user's cache (artefacts)

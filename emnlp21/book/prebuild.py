@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .params import execution
 from ..core.runtime import resolve_device, use_threads
 from ..pretraining import distributed
+from .params import execution
 from .shared_models import grammar_inputs, grammar_model, real_text_inputs, real_text_model
 
 # name -> (what prepares the inputs: corpus download, tokenizer; what trains or loads the model)
